@@ -1,0 +1,58 @@
+import { timingSafeEqual } from 'node:crypto';
+import { AppError } from '@gha-ephemeral/contract';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from '@gha-ephemeral/logging';
+import { registerErrorHandler } from './error-handler.js';
+import type { HealthCheck } from './health.js';
+import { healthRoutes } from './routes/health.js';
+import { runnerRoutes } from './routes/runners.js';
+import type { RunnerService } from './runners/runner-service.js';
+
+export interface AppDeps {
+  logger: Logger;
+  runners: RunnerService;
+  health: HealthCheck;
+  /** `ORCHESTRATOR_API_TOKEN`: when set, runner routes require `Authorization: Bearer <it>`. */
+  apiToken: string | null;
+}
+
+/** Largest request body accepted (a create request is a few hundred bytes). */
+export const BODY_LIMIT = 64 * 1024;
+
+function safeEqual(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+/** Builds the orchestrator's HTTP app. Never listens: `main.ts` does, and tests use `inject()`. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    // pino's Logger and Fastify's logger type differ only in generics.
+    loggerInstance: deps.logger.child({ component: 'http' }) as FastifyBaseLogger,
+    // The gateway logs requests for people; the orchestrator's own lines would only double them.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: BODY_LIMIT,
+    return503OnClosing: true,
+  });
+  registerErrorHandler(app);
+  // JSON only: without this, Fastify would hand a text/plain body to the routes, and the client would get a
+  // confusing validation error instead of 415.
+  app.removeContentTypeParser('text/plain');
+
+  app.addHook('onRequest', async (request) => {
+    if (deps.apiToken === null || request.url === '/health' || request.url.startsWith('/health?')) return;
+    const header = request.headers.authorization ?? '';
+    const match = /^Bearer (.+)$/i.exec(header);
+    if (!match?.[1] || !safeEqual(match[1], deps.apiToken)) {
+      throw new AppError(
+        'auth.invalid',
+        'The orchestrator requires "Authorization: Bearer <ORCHESTRATOR_API_TOKEN>"',
+      );
+    }
+  });
+
+  await app.register(healthRoutes, { health: deps.health });
+  await app.register(runnerRoutes, { runners: deps.runners });
+  return app;
+}

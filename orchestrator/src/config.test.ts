@@ -1,0 +1,90 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadOrchestratorConfig, redactedOrchestratorConfig } from './config.js';
+
+const TOKEN = 'ghp_' + 'a'.repeat(36);
+
+describe('orchestrator configuration', () => {
+  it('has the documented defaults', () => {
+    const config = loadOrchestratorConfig({ GITHUB_RUNNER_TOKEN: TOKEN });
+    expect(config).toMatchObject({
+      GITHUB_API_URL: 'https://api.github.com',
+      RUNNER_IMAGE: 'myoung34/github-runner:latest',
+      AUTO_CREATE_RUNNERS: false,
+      RUNNER_CHECK_INTERVAL: 300,
+      RUNNER_PURGE_INTERVAL: 300,
+      DISCOVERY_MODE: 'all',
+      LOG_LEVEL: 'INFO',
+      LOG_VERBOSE: false,
+      ORCHESTRATOR_PORT: 8000,
+      MAX_RUNNERS: 10,
+      command: null,
+    });
+    expect(config.template.source).toMatch(/myoung34/);
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('reports every bad variable at once, cross-field rules, template and command included', () => {
+    let message = '';
+    try {
+      loadOrchestratorConfig({
+        RUNNER_CHECK_INTERVAL: 'soon',
+        MAX_RUNNERS: '0',
+        DISCOVERY_MODE: 'organization',
+        LOG_LEVEL: 'LOUD',
+        RUNNER_COMMAND: 'run.sh; reboot',
+        runnerenv_NAME: '{runner_nam}',
+      });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/^Invalid configuration \(7 problems\)/);
+    expect(message).toMatch(
+      /RUNNER_CHECK_INTERVAL: expected a whole number of seconds \(5-86400\), got "soon"/,
+    );
+    expect(message).toMatch(/MAX_RUNNERS: expected a whole number \(1-1000\), got "0"/);
+    expect(message).toMatch(/LOG_LEVEL: expected one of DEBUG, INFO, WARNING, ERROR, CRITICAL/);
+    expect(message).toMatch(/GITHUB_RUNNER_TOKEN: is required/);
+    expect(message).toMatch(/GITHUB_ORGANIZATION: is required when DISCOVERY_MODE=organization/);
+    expect(message).toMatch(/RUNNER_COMMAND: .*shell operator ";"/);
+    expect(message).toMatch(/runnerenv_NAME: uses the unknown placeholder \{runner_nam\}/);
+  });
+
+  it('reads the token from GITHUB_RUNNER_TOKEN_FILE', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'orch-config-'));
+    const file = join(dir, 'token');
+    writeFileSync(file, `${TOKEN}\n`);
+    try {
+      expect(loadOrchestratorConfig({ GITHUB_RUNNER_TOKEN_FILE: file }).GITHUB_RUNNER_TOKEN).toBe(TOKEN);
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
+  });
+
+  it('splits RUNNER_COMMAND into words', () => {
+    const config = loadOrchestratorConfig({
+      GITHUB_RUNNER_TOKEN: TOKEN,
+      RUNNER_COMMAND: `./run.sh --name 'a b'`,
+    });
+    expect(config.command).toEqual(['./run.sh', '--name', 'a b']);
+  });
+});
+
+describe('redacted configuration', () => {
+  it('shows secrets only as [set] and keeps placeholders readable', () => {
+    const config = loadOrchestratorConfig({
+      GITHUB_RUNNER_TOKEN: TOKEN,
+      runnerenv_RUNNER_TOKEN: '{registration_token}',
+      runnerenv_API_KEY: 'literal-secret-value',
+      RUNNER_COMMAND: '/home/runner/run.sh --name {runner_name}',
+    });
+    const shown = JSON.stringify(redactedOrchestratorConfig(config));
+    expect(shown).not.toContain(TOKEN);
+    expect(shown).not.toContain('literal-secret-value');
+    expect(shown).toContain('{registration_token}');
+    expect(shown).toContain('"GITHUB_RUNNER_TOKEN":"[set]"');
+    expect(shown).toContain('/home/runner/run.sh --name {runner_name}');
+  });
+});

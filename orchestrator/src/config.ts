@@ -1,0 +1,126 @@
+import { hostname } from 'node:os';
+import {
+  collectPrefixed,
+  envBool,
+  envCsv,
+  envEnum,
+  envInt,
+  envPort,
+  envSecret,
+  envString,
+  envUrl,
+  loadConfig,
+  redactConfig,
+} from '@gha-ephemeral/config';
+import { Label, OrganizationName } from '@gha-ephemeral/contract';
+import { LOG_FORMATS, LOG_LEVEL_ALIASES, LOG_LEVELS } from '@gha-ephemeral/logging';
+import { z } from 'zod';
+import { splitCommand } from './runners/command.js';
+import { compileTemplate, type RunnerTemplate } from './runners/template.js';
+
+/** The variables that hold secrets: they accept `NAME_FILE` and are never logged. */
+export const SECRETS = ['GITHUB_RUNNER_TOKEN', 'ORCHESTRATOR_API_TOKEN'] as const;
+
+const RUNNERENV_PREFIX = 'runnerenv_';
+
+const baseSchema = z.object({
+  GITHUB_RUNNER_TOKEN: envSecret(),
+  GITHUB_API_URL: envUrl('https://api.github.com'),
+  RUNNER_IMAGE: envString({ default: 'myoung34/github-runner:latest' }),
+  RUNNER_COMMAND: envString(),
+  RUNNER_NETWORK: envString(),
+  RUNNER_LABELS: envCsv({ item: Label, default: [] }),
+  RUNNER_GROUP_ID: envInt({ default: 1, min: 1 }),
+  MAX_RUNNERS: envInt({ default: 10, min: 1, max: 1000 }),
+  ORCHESTRATOR_HOST: envString({ default: '0.0.0.0' }),
+  ORCHESTRATOR_PORT: envPort(8000),
+  ORCHESTRATOR_API_TOKEN: envSecret(),
+  ORCHESTRATOR_ID: envString({ default: hostname() }),
+  AUTO_CREATE_RUNNERS: envBool(false),
+  RUNNER_CHECK_INTERVAL: envInt({ default: 300, min: 5, max: 86_400, unit: 'seconds' }),
+  RUNNER_PURGE_INTERVAL: envInt({ default: 300, min: 5, max: 86_400, unit: 'seconds' }),
+  DISCOVERY_MODE: envEnum(['all', 'organization'], 'all'),
+  GITHUB_ORGANIZATION: envCsv({ item: OrganizationName, default: [] }),
+  LOG_LEVEL: envEnum(LOG_LEVELS, 'INFO', { aliases: LOG_LEVEL_ALIASES }),
+  LOG_VERBOSE: envBool(false),
+  LOG_FORMAT: envEnum(LOG_FORMATS, 'auto'),
+  APP_VERSION: envString(),
+});
+
+/** The orchestrator's configuration: the variables, plus the checked runner template and command. */
+export interface OrchestratorConfig extends Readonly<z.output<typeof baseSchema>> {
+  readonly runnerenv: Readonly<Record<string, string>>;
+  readonly template: RunnerTemplate;
+  readonly command: readonly string[] | null;
+}
+
+/**
+ * Reads and checks the orchestrator's environment. Every problem, including unknown template placeholders and a
+ * `RUNNER_COMMAND` that needs a shell, is reported at once in one `ConfigError`.
+ */
+export function loadOrchestratorConfig(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): OrchestratorConfig {
+  const runnerenv = collectPrefixed(env, RUNNERENV_PREFIX);
+  // The runnerenv_* variables join the schema so that their problems land in the same list as the others'.
+  const runnerenvShape = Object.fromEntries(
+    Object.keys(runnerenv).map((name) => [`${RUNNERENV_PREFIX}${name}`, envString()]),
+  );
+  let template: RunnerTemplate | null = null;
+  let command: string[] | null = null;
+  const schema = baseSchema.extend(runnerenvShape).superRefine(
+    (raw, ctx) => {
+      const config = raw as unknown as z.output<typeof baseSchema>;
+      if (config.GITHUB_RUNNER_TOKEN === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['GITHUB_RUNNER_TOKEN'],
+          message:
+            'is required: a GitHub token with the "repo" scope (repository runners) or "admin:org" (organization runners); set it or GITHUB_RUNNER_TOKEN_FILE',
+        });
+      }
+      if (config.DISCOVERY_MODE === 'organization' && (config.GITHUB_ORGANIZATION ?? []).length === 0) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['GITHUB_ORGANIZATION'],
+          message:
+            'is required when DISCOVERY_MODE=organization: one or more organization names, comma-separated',
+        });
+      }
+      if (config.RUNNER_COMMAND !== undefined) {
+        try {
+          command = splitCommand(config.RUNNER_COMMAND);
+          if (command.length === 0) command = null;
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', path: ['RUNNER_COMMAND'], message: (error as Error).message });
+        }
+      }
+      const compiled = compileTemplate(runnerenv, command ?? []);
+      template = compiled.template;
+      for (const problem of compiled.problems) {
+        ctx.addIssue({ code: 'custom', path: [problem.variable], message: problem.message });
+      }
+      // Run even when some fields are invalid, so that every problem is reported at once; the checks above only
+      // look at fields that are either valid or, when invalid, absent from `config`.
+    },
+    { when: () => true },
+  );
+  const config = loadConfig(schema, { env, secrets: SECRETS });
+  if (template === null) throw new Error('unreachable: the runner template was not checked');
+  const picked = config as Record<string, unknown>;
+  const base = Object.fromEntries(Object.keys(baseSchema.shape).map((key) => [key, picked[key]]));
+  return Object.freeze({ ...(base as z.output<typeof baseSchema>), runnerenv, template, command });
+}
+
+/** The configuration as it may be logged: secrets shown as [set]/[unset], secret-looking runnerenv values hidden. */
+export function redactedOrchestratorConfig(config: OrchestratorConfig): Record<string, unknown> {
+  const { template: _template, command: _command, ...rest } = config;
+  return redactConfig(
+    {
+      ...rest,
+      runnerTemplate: config.template.source,
+      RUNNER_COMMAND: config.command?.join(' ') ?? '(image CMD)',
+    },
+    { keys: SECRETS, records: ['runnerenv'] },
+  );
+}

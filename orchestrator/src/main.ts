@@ -1,0 +1,61 @@
+import { createLogger } from '@gha-ephemeral/logging';
+import { loadOrchestratorConfig, redactedOrchestratorConfig, type OrchestratorConfig } from './config.js';
+import { createOrchestrator } from './server.js';
+import { VERSION } from './version.js';
+
+function readConfig(): OrchestratorConfig {
+  try {
+    return loadOrchestratorConfig();
+  } catch (error) {
+    // The logger is not configured yet (its settings are part of what failed): plain stderr, one message.
+    process.stderr.write(`❌ orchestrator cannot start: ${(error as Error).message}\n`);
+    process.exit(2);
+  }
+}
+
+async function main(): Promise<void> {
+  const config = readConfig();
+  const version = config.APP_VERSION ?? VERSION;
+  const { logger, redactor } = createLogger({
+    service: 'orchestrator',
+    level: config.LOG_LEVEL,
+    verbose: config.LOG_VERBOSE,
+    format: config.LOG_FORMAT,
+    secrets: [config.GITHUB_RUNNER_TOKEN, config.ORCHESTRATOR_API_TOKEN].filter((s): s is string =>
+      Boolean(s),
+    ),
+  });
+  logger.info({ category: 'START', version }, 'orchestrator starting');
+  logger.info({ category: 'CONFIG', config: redactedOrchestratorConfig(config) }, 'configuration');
+
+  const orchestrator = await createOrchestrator(config, {
+    logger,
+    version,
+    onSecret: (secret) => redactor.add(secret),
+  });
+  const loops = orchestrator.startLoops();
+  const address = await orchestrator.app.listen({
+    host: config.ORCHESTRATOR_HOST,
+    port: config.ORCHESTRATOR_PORT,
+  });
+  logger.info({ category: 'SUCCESS', address }, 'orchestrator listening');
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ category: 'SHUTDOWN', signal }, 'orchestrator stopping');
+    // Runner containers keep running: Docker is the record, and the next start finds them by their labels.
+    void loops
+      .stop()
+      .then(() => orchestrator.app.close())
+      .then(() => {
+        logger.info({ category: 'SHUTDOWN' }, 'orchestrator stopped');
+        process.exit(0);
+      });
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}
+
+void main();

@@ -1,0 +1,155 @@
+import { isAppError } from '@gha-ephemeral/contract';
+import { scopeFromTarget, type GitHubPort } from '@gha-ephemeral/github';
+import type { RunnerContainer, RunnerRuntime } from '@gha-ephemeral/runtime-docker';
+import type { Logger } from '@gha-ephemeral/logging';
+import { decodeRunnerLabels, ownerSelector, type RunnerRecord } from './container-labels.js';
+import type { GitHubRunnerDirectory } from './github-runner-directory.js';
+
+/** How a runner's removal ended: `done` when container and registration are gone, `pending` when GitHub still holds it. */
+export type ReapResult = 'done' | 'pending';
+
+interface Pending {
+  record: RunnerRecord;
+  attempts: number;
+  nextAt: number;
+}
+
+const RETRY_BASE_MS = 2_000;
+const RETRY_MAX_MS = 5 * 60_000;
+const MAX_ATTEMPTS = 30;
+
+export interface RunnerReaperDeps {
+  runtime: RunnerRuntime;
+  github: GitHubPort;
+  directory: GitHubRunnerDirectory;
+  logger: Logger;
+  orchestratorId: string;
+  now?: () => number;
+}
+
+/**
+ * Makes ended runners disappear: the container, then the GitHub registration. Every step is idempotent, so the
+ * event stream, the periodic sweep and an API delete may all reach the same runner without harm. A registration
+ * GitHub will not delete yet (the runner is still marked busy, or GitHub is down) is retried with backoff.
+ */
+export class RunnerReaper {
+  readonly #deps: RunnerReaperDeps;
+  readonly #now: () => number;
+  readonly #pending = new Map<string, Pending>();
+
+  constructor(deps: RunnerReaperDeps) {
+    this.#deps = deps;
+    this.#now = deps.now ?? Date.now;
+  }
+
+  /** Runners whose registration removal is waiting for a retry. */
+  get pendingCount(): number {
+    return this.#pending.size;
+  }
+
+  /** Removes a runner's container and then its registration. */
+  async reap(container: Pick<RunnerContainer, 'id' | 'labels'>, signal?: AbortSignal): Promise<ReapResult> {
+    const record = decodeRunnerLabels(container.labels);
+    await this.#deps.runtime.remove(container.id, { signal });
+    if (record === null) return 'done';
+    return this.ensureRegistrationGone(record, signal);
+  }
+
+  /** Deletes the runner's GitHub registration if there is one; on failure the runner is queued for a retry. */
+  async ensureRegistrationGone(record: RunnerRecord, signal?: AbortSignal): Promise<ReapResult> {
+    const scope = scopeFromTarget(record.scope, record.target);
+    const log = this.#deps.logger.child({ runner: record.id });
+    try {
+      const found = await this.#deps.github.findRunnerByName(scope, record.id, { signal });
+      const result =
+        found === null ? 'not_found' : await this.#deps.github.deleteRunner(scope, found.id, { signal });
+      this.#deps.directory.invalidate(scope);
+      if (result === 'busy') {
+        log.info(
+          { category: 'MONITOR' },
+          'GitHub still marks the runner busy; will retry removing its registration',
+        );
+        this.#schedule(record);
+        return 'pending';
+      }
+      this.#pending.delete(record.id);
+      log.info({ category: 'SUCCESS', registration: result }, 'runner removed');
+      return 'done';
+    } catch (error) {
+      if (isAppError(error) && !error.retryable) {
+        log.error({ err: error }, 'cannot remove the runner registration');
+      } else {
+        log.warn({ err: error }, 'removing the runner registration failed; will retry');
+      }
+      this.#schedule(record);
+      return 'pending';
+    }
+  }
+
+  #schedule(record: RunnerRecord): void {
+    const previous = this.#pending.get(record.id);
+    const attempts = (previous?.attempts ?? 0) + 1;
+    if (attempts > MAX_ATTEMPTS) {
+      this.#pending.delete(record.id);
+      this.#deps.logger.error(
+        { runner: record.id },
+        'gave up removing the runner registration; the purge will find it',
+      );
+      return;
+    }
+    const delay = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (attempts - 1)) * (0.8 + Math.random() * 0.4);
+    this.#pending.set(record.id, { record, attempts, nextAt: this.#now() + delay });
+  }
+
+  /** Retries the registrations whose time has come. */
+  async retryPending(signal?: AbortSignal): Promise<void> {
+    const due = [...this.#pending.values()].filter((entry) => entry.nextAt <= this.#now());
+    for (const entry of due) {
+      if (signal?.aborted) return;
+      await this.ensureRegistrationGone(entry.record, signal);
+    }
+  }
+
+  /** Reaps every ended container of this orchestrator (those whose exit event was missed, e.g. while it was down). */
+  async sweep(signal?: AbortSignal): Promise<number> {
+    const containers = await this.#deps.runtime.list(
+      { labels: ownerSelector(this.#deps.orchestratorId) },
+      { signal },
+    );
+    const ended = containers.filter(
+      (container) => container.state === 'exited' || container.state === 'dead',
+    );
+    for (const container of ended) {
+      if (signal?.aborted) break;
+      await this.reap(container, signal);
+    }
+    return ended.length;
+  }
+
+  /**
+   * Follows Docker's event stream and reaps each runner as soon as its container exits, until `signal` aborts.
+   * Errors in one runner's removal are logged and do not stop the loop.
+   */
+  async watch(signal: AbortSignal): Promise<void> {
+    const events = this.#deps.runtime.events(
+      { labels: ownerSelector(this.#deps.orchestratorId) },
+      { signal },
+    );
+    for await (const event of events) {
+      if (event.type !== 'exited') continue;
+      this.#deps.logger.info(
+        { category: 'MONITOR', runner: event.name, exitCode: event.exitCode },
+        'runner container exited',
+      );
+      try {
+        await this.reap({ id: event.containerId, labels: event.labels }, signal);
+      } catch (error) {
+        if (signal.aborted) break;
+        this.#deps.logger.warn(
+          { err: error, runner: event.name },
+          'removing an exited runner failed; the sweep will retry',
+        );
+      }
+    }
+  }
+}

@@ -1,0 +1,266 @@
+import { hostname } from 'node:os';
+import { AppError, type Runner } from '@gha-ephemeral/contract';
+import {
+  scopeFromTarget,
+  scopeTarget,
+  type GitHubPort,
+  type GitHubRunner,
+  type GitHubScope,
+  type JitRunner,
+} from '@gha-ephemeral/github';
+import type { RunnerContainer, RunnerRuntime } from '@gha-ephemeral/runtime-docker';
+import type { Logger } from '@gha-ephemeral/logging';
+import { Capacity } from './capacity.js';
+import {
+  decodeRunnerLabels,
+  encodeRunnerLabels,
+  LABELS,
+  ownerSelector,
+  type RunnerRecord,
+} from './container-labels.js';
+import { GitHubRunnerDirectory } from './github-runner-directory.js';
+import { deriveRunnerLabels } from './labels.js';
+import { makeRunnerName } from './naming.js';
+import { RegistrationTokens } from './registration-tokens.js';
+import { RunnerReaper, type ReapResult } from './runner-reaper.js';
+import { toRunnerView } from './runner-view.js';
+import { fillTemplate, fillText, type PlaceholderValues, type RunnerTemplate } from './template.js';
+
+/** The settings of runner containers, from the configuration. */
+export interface RunnerSettings {
+  image: string;
+  /** `RUNNER_COMMAND` split into words (may hold placeholders), or null for the image's CMD. */
+  command: readonly string[] | null;
+  network: string | null;
+  maxRunners: number;
+  template: RunnerTemplate;
+  /** `RUNNER_LABELS`: labels every runner gets. */
+  configuredLabels: readonly string[];
+  orchestratorId: string;
+  /** Web URL runners register against (`https://github.com`, a GHES host, the simulator). */
+  githubUrl: string;
+  /** `runner_group_id` for just-in-time runners (1 is Default). */
+  runnerGroupId: number;
+}
+
+export interface RunnerServiceDeps {
+  runtime: RunnerRuntime;
+  github: GitHubPort;
+  logger: Logger;
+  settings: RunnerSettings;
+  /** Called with every secret minted for a runner, so logs can redact it. */
+  onSecret: (secret: string) => void;
+}
+
+/** What to start. */
+export interface CreateRunnersCommand {
+  scope: GitHubScope;
+  labels: readonly string[];
+  count: number;
+  /** The GitHub job this runner is started for, when known. */
+  jobId?: number | null;
+}
+
+function githubHost(githubUrl: string): string {
+  const url = new URL(githubUrl);
+  return url.protocol === 'https:' ? url.host : url.origin;
+}
+
+function isLive(container: RunnerContainer): boolean {
+  return container.state !== 'exited' && container.state !== 'dead' && container.state !== 'removing';
+}
+
+/** Creates, lists and removes runners. Docker's labelled containers are the record; GitHub's list adds status. */
+export class RunnerService {
+  readonly #deps: RunnerServiceDeps;
+  readonly #settings: RunnerSettings;
+  readonly #capacity: Capacity;
+  readonly #tokens: RegistrationTokens;
+  readonly directory: GitHubRunnerDirectory;
+  readonly reaper: RunnerReaper;
+  readonly #hostname = hostname();
+
+  constructor(deps: RunnerServiceDeps) {
+    this.#deps = deps;
+    this.#settings = deps.settings;
+    this.#capacity = new Capacity(deps.settings.maxRunners);
+    this.#tokens = new RegistrationTokens(deps.github, deps.onSecret);
+    this.directory = new GitHubRunnerDirectory(deps.github);
+    this.reaper = new RunnerReaper({
+      runtime: deps.runtime,
+      github: deps.github,
+      directory: this.directory,
+      logger: deps.logger.child({ component: 'reaper' }),
+      orchestratorId: deps.settings.orchestratorId,
+    });
+  }
+
+  /** The containers of this orchestrator (all states). */
+  async containers(signal?: AbortSignal): Promise<RunnerContainer[]> {
+    return this.#deps.runtime.list({ labels: ownerSelector(this.#settings.orchestratorId) }, { signal });
+  }
+
+  /**
+   * Starts `count` runners for the scope, or none: if one fails, those already started are removed again and
+   * the error is thrown, so a client never has to clean up half of a request.
+   */
+  async create(command: CreateRunnersCommand, signal?: AbortSignal): Promise<Runner[]> {
+    const releases = await this.#capacity.reserve(command.count, async () => {
+      return (await this.containers(signal)).filter(isLive).length;
+    });
+    const results = await Promise.allSettled(
+      releases.map(async (release) => {
+        try {
+          return await this.#createOne(command, signal);
+        } finally {
+          release();
+        }
+      }),
+    );
+    const created = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+    const failure = results.find((result) => result.status === 'rejected');
+    if (failure) {
+      await Promise.all(created.map((runner) => this.remove(runner.id).catch(() => undefined)));
+      throw failure.reason;
+    }
+    return created;
+  }
+
+  async #createOne(command: CreateRunnersCommand, signal?: AbortSignal): Promise<Runner> {
+    const { scope } = command;
+    const target = scopeTarget(scope);
+    const settings = this.#settings;
+    const name = makeRunnerName(target);
+    const uses = settings.template.uses;
+    const labels = deriveRunnerLabels({
+      configured: settings.configuredLabels,
+      requested: command.labels,
+      noDefaultLabels: Boolean(settings.template.env.NO_DEFAULT_LABELS),
+    });
+    const log = this.#deps.logger.child({ runner: name, target });
+
+    const registrationToken = uses.has('registration_token') ? await this.#tokens.get(scope, signal) : '';
+    let jit: JitRunner | null = null;
+    if (uses.has('jit_config')) {
+      jit = await this.#deps.github.generateJitConfig(
+        scope,
+        { name, labels: labels.all, runnerGroupId: settings.runnerGroupId },
+        { signal },
+      );
+      this.#deps.onSecret(jit.encodedJitConfig);
+    }
+    const record: RunnerRecord = {
+      id: name,
+      scope: scope.kind,
+      target,
+      labels: labels.all,
+      jobId: command.jobId ?? null,
+      githubRunnerId: jit?.runner.id ?? null,
+    };
+    const values: PlaceholderValues = {
+      scope_name: target,
+      runner_name: name,
+      registration_token: registrationToken,
+      jit_config: jit?.encodedJitConfig ?? '',
+      repo_owner: scope.kind === 'repository' ? scope.owner : scope.org,
+      repo_name: scope.kind === 'repository' ? scope.repo : '',
+      runner_scope: scope.kind === 'repository' ? 'repo' : 'org',
+      labels: labels.custom.join(','),
+      github_url: settings.githubUrl,
+      github_host: githubHost(settings.githubUrl),
+      timestamp: String(Math.floor(Date.now() / 1000)),
+      hostname: this.#hostname,
+      orchestrator_id: settings.orchestratorId,
+    };
+    try {
+      const container = await this.#deps.runtime.create(
+        {
+          name,
+          image: settings.image,
+          env: fillTemplate(settings.template, values),
+          labels: encodeRunnerLabels(record, settings.orchestratorId),
+          ...(settings.command === null
+            ? {}
+            : { command: settings.command.map((word) => fillText(word, values)) }),
+          ...(settings.network === null ? {} : { network: settings.network }),
+        },
+        { signal },
+      );
+      this.directory.invalidate(scope);
+      log.info({ category: 'SUCCESS', containerId: container.id.slice(0, 12) }, 'runner started');
+      return toRunnerView(container, record, jit?.runner ?? null);
+    } catch (error) {
+      // A just-in-time runner is registered before its container exists: do not leave the registration behind.
+      if (jit) await this.reaper.ensureRegistrationGone(record);
+      log.error({ err: error }, 'runner could not be started');
+      throw error;
+    }
+  }
+
+  async #registrations(scopes: GitHubScope[], signal?: AbortSignal): Promise<Map<string, GitHubRunner>> {
+    const byName = new Map<string, GitHubRunner>();
+    await Promise.all(
+      scopes.map(async (scope) => {
+        try {
+          for (const runner of await this.directory.list(scope, signal)) byName.set(runner.name, runner);
+        } catch (error) {
+          // Docker still says which runners exist; only their GitHub status is missing.
+          this.#deps.logger.warn(
+            { err: error, target: scopeTarget(scope) },
+            'could not list runners on GitHub',
+          );
+        }
+      }),
+    );
+    return byName;
+  }
+
+  async #views(containers: RunnerContainer[], signal?: AbortSignal): Promise<Runner[]> {
+    const records = containers.flatMap((container) => {
+      const record = decodeRunnerLabels(container.labels);
+      return record ? [{ container, record }] : [];
+    });
+    const scopes = new Map<string, GitHubScope>();
+    for (const { record } of records) {
+      const scope = scopeFromTarget(record.scope, record.target);
+      scopes.set(GitHubRunnerDirectory.key(scope), scope);
+    }
+    const registrations = await this.#registrations([...scopes.values()], signal);
+    return records
+      .map(({ container, record }) => toRunnerView(container, record, registrations.get(record.id) ?? null))
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+  }
+
+  /** Every runner of this orchestrator, oldest first. */
+  async list(signal?: AbortSignal): Promise<Runner[]> {
+    return this.#views(await this.containers(signal), signal);
+  }
+
+  async #find(id: string, signal?: AbortSignal): Promise<RunnerContainer> {
+    const [container] = await this.#deps.runtime.list(
+      { labels: { ...ownerSelector(this.#settings.orchestratorId), [LABELS.runner]: id } },
+      { signal },
+    );
+    if (!container) {
+      throw new AppError(
+        'runner.not_found',
+        `No runner has the id "${id}"; GET /api/v1/runners lists the runners`,
+      );
+    }
+    return container;
+  }
+
+  /** One runner; `runner.not_found` when there is no such runner. */
+  async get(id: string, signal?: AbortSignal): Promise<Runner> {
+    const [view] = await this.#views([await this.#find(id, signal)], signal);
+    if (!view) throw new AppError('runner.not_found', `No runner has the id "${id}"`);
+    return view;
+  }
+
+  /** Removes the runner's container and its registration (`pending` when GitHub keeps it a while longer). */
+  async remove(id: string, signal?: AbortSignal): Promise<ReapResult> {
+    const container = await this.#find(id, signal);
+    this.#deps.logger.info({ category: 'INFO', runner: id }, 'removing runner');
+    return this.reaper.reap(container, signal);
+  }
+}

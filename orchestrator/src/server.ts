@@ -1,0 +1,79 @@
+import { createOctokit, OctokitGitHub, webUrlFromApiUrl, type GitHubPort } from '@gha-ephemeral/github';
+import { DockerRuntime, type RunnerRuntime } from '@gha-ephemeral/runtime-docker';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from '@gha-ephemeral/logging';
+import { buildApp } from './app.js';
+import type { OrchestratorConfig } from './config.js';
+import { HealthCheck } from './health.js';
+import { startLoops, type Loops } from './loops.js';
+import { RunnerService } from './runners/runner-service.js';
+
+/** A wired orchestrator: the HTTP app, the services behind it, and its background loops (not started yet). */
+export interface Orchestrator {
+  app: FastifyInstance;
+  runners: RunnerService;
+  github: GitHubPort;
+  runtime: RunnerRuntime;
+  /** Starts the background loops; `stop()` on the result ends them. */
+  startLoops(): Loops;
+}
+
+export interface OrchestratorDeps {
+  logger: Logger;
+  /** Receives every secret minted at run time (registration tokens, JIT configs) so the logs can redact it. */
+  onSecret: (secret: string) => void;
+  version: string;
+  /** Overrides for tests; by default the real Docker engine and Octokit. */
+  runtime?: RunnerRuntime;
+  github?: GitHubPort;
+}
+
+/** The composition root: builds the real adapters from the configuration and wires everything together. */
+export async function createOrchestrator(
+  config: OrchestratorConfig,
+  deps: OrchestratorDeps,
+): Promise<Orchestrator> {
+  const { logger } = deps;
+  const github =
+    deps.github ??
+    new OctokitGitHub(
+      createOctokit({
+        baseUrl: config.GITHUB_API_URL,
+        auth: config.GITHUB_RUNNER_TOKEN ?? '',
+        userAgent: `gha-ephemeral-runners/${deps.version}`,
+        logger: logger.child({ component: 'github' }),
+      }),
+    );
+  const runtime = deps.runtime ?? new DockerRuntime({ logger: logger.child({ component: 'docker' }) });
+  const runners = new RunnerService({
+    runtime,
+    github,
+    logger: logger.child({ component: 'runners' }),
+    onSecret: deps.onSecret,
+    settings: {
+      image: config.RUNNER_IMAGE,
+      command: config.command,
+      network: config.RUNNER_NETWORK ?? null,
+      maxRunners: config.MAX_RUNNERS,
+      template: config.template,
+      configuredLabels: config.RUNNER_LABELS,
+      orchestratorId: config.ORCHESTRATOR_ID,
+      githubUrl: webUrlFromApiUrl(config.GITHUB_API_URL),
+      runnerGroupId: config.RUNNER_GROUP_ID,
+    },
+  });
+  const health = new HealthCheck(runtime, github, deps.version);
+  const app = await buildApp({ logger, runners, health, apiToken: config.ORCHESTRATOR_API_TOKEN ?? null });
+  return {
+    app,
+    runners,
+    github,
+    runtime,
+    startLoops: () =>
+      startLoops({
+        runners,
+        logger: logger.child({ component: 'loops' }),
+        purgeIntervalSeconds: config.RUNNER_PURGE_INTERVAL,
+      }),
+  };
+}

@@ -1,0 +1,80 @@
+import { Writable } from 'node:stream';
+import { startGitHubSim, type GitHubSim } from '@gha-ephemeral/github-sim';
+import { createLogger } from '@gha-ephemeral/logging';
+import { DockerRuntime, type RunnerRuntime } from '@gha-ephemeral/runtime-docker';
+import { removeContainersByLabel, STAND_IN_RUNNER_IMAGE, uniqueId } from '@gha-ephemeral/testkit';
+import { loadOrchestratorConfig } from '../src/config.js';
+import { createOrchestrator, type Orchestrator } from '../src/server.js';
+
+export const TOKEN = `ghp_${'t3st'.repeat(9)}`;
+
+/** Everything the orchestrator wrote to its log, as text. */
+export class LogCapture extends Writable {
+  text = '';
+  override _write(chunk: Buffer, _encoding: BufferEncoding, done: () => void): void {
+    this.text += chunk.toString();
+    done();
+  }
+}
+
+export interface Harness {
+  sim: GitHubSim;
+  orchestrator: Orchestrator;
+  orchestratorId: string;
+  log: LogCapture;
+  runtime: RunnerRuntime;
+  close(): Promise<void>;
+}
+
+/**
+ * A real orchestrator (real Docker engine, real Octokit) wired to a fresh GitHub simulator, with runners of the
+ * stand-in image on the host network so they reach the simulator on 127.0.0.1. Each harness has its own
+ * ORCHESTRATOR_ID, so parallel test files never see each other's containers.
+ */
+export async function startHarness(
+  env: Record<string, string> = {},
+  overrides: { runtime?: RunnerRuntime; sim?: GitHubSim } = {},
+): Promise<Harness> {
+  const sim = overrides.sim ?? (await startGitHubSim({ tokens: { [TOKEN]: { login: 'octo' } } }));
+  const orchestratorId = uniqueId('orch');
+  const config = loadOrchestratorConfig({
+    GITHUB_RUNNER_TOKEN: TOKEN,
+    GITHUB_API_URL: sim.apiUrl,
+    RUNNER_IMAGE: STAND_IN_RUNNER_IMAGE,
+    RUNNER_NETWORK: 'host',
+    ORCHESTRATOR_ID: orchestratorId,
+    RUNNER_PURGE_INTERVAL: '30',
+    LOG_LEVEL: 'DEBUG',
+    LOG_FORMAT: 'json',
+    ...env,
+  });
+  const log = new LogCapture();
+  const { logger, redactor } = createLogger({
+    service: 'orchestrator',
+    level: config.LOG_LEVEL,
+    format: config.LOG_FORMAT,
+    destination: log,
+    secrets: [TOKEN],
+  });
+  const runtime = overrides.runtime ?? new DockerRuntime({ pullTimeoutMs: 0 });
+  const orchestrator = await createOrchestrator(config, {
+    logger,
+    version: 'test',
+    onSecret: (secret) => redactor.add(secret),
+    runtime,
+  });
+  const loops = orchestrator.startLoops();
+  return {
+    sim,
+    orchestrator,
+    orchestratorId,
+    log,
+    runtime,
+    async close() {
+      await loops.stop();
+      await orchestrator.app.close();
+      await removeContainersByLabel('gha-ephemeral.orchestrator', orchestratorId);
+      if (!overrides.sim) await sim.close();
+    },
+  };
+}

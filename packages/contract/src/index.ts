@@ -1,0 +1,4 @@
+export * from './error-codes.js';
+export * from './app-error.js';
+export * from './runner.js';
+export * from './validate.js';
