@@ -27,9 +27,10 @@ function safeEqual(a: string, b: string): boolean {
 
 /** Builds the orchestrator's HTTP app. Never listens: `main.ts` does, and tests use `inject()`. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  // Typed as Fastify's logger: pino's Logger differs from it only in generics, which would leak into every route type.
+  const httpLogger: FastifyBaseLogger = deps.logger.child({ component: 'http' });
   const app = Fastify({
-    // pino's Logger and Fastify's logger type differ only in generics.
-    loggerInstance: deps.logger.child({ component: 'http' }) as FastifyBaseLogger,
+    loggerInstance: httpLogger,
     // The gateway logs requests for people; the orchestrator's own lines would only double them.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT,

@@ -1,4 +1,7 @@
 import type { Logger } from '@gha-ephemeral/logging';
+import type { ScopeDemand } from './auto/demand.js';
+import type { JobPoller } from './auto/job-poller.js';
+import type { Reconciler } from './auto/reconciler.js';
 import type { RunnerService } from './runners/runner-service.js';
 
 export interface Loops {
@@ -21,11 +24,11 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 /**
- * Runs `pass` now and then every `intervalMs` (with ±10% jitter so several orchestrators do not align), one pass
- * at a time, until `signal` aborts. A failed pass is logged and the loop goes on.
+ * Runs `pass` now and then again after `interval()` ms (with ±10% jitter so that several orchestrators do not
+ * align), one pass at a time, until `signal` aborts. A failed pass is logged and the loop goes on.
  */
 export async function every(
-  intervalMs: number,
+  interval: () => number,
   signal: AbortSignal,
   logger: Logger,
   name: string,
@@ -38,22 +41,36 @@ export async function every(
       if (signal.aborted) break;
       logger.warn({ err: error, loop: name }, 'loop pass failed; will try again');
     }
-    await sleep(intervalMs * (0.9 + Math.random() * 0.2), signal);
+    await sleep(interval() * (0.9 + Math.random() * 0.2), signal);
   }
 }
 
+/** Automatic mode's parts, when `AUTO_CREATE_RUNNERS=true`. */
+export interface AutoMode {
+  poller: JobPoller;
+  reconciler: Reconciler;
+  checkIntervalMs: number;
+  /** The delay before the next poll given GitHub's rate limit (grows as the remaining budget falls). */
+  nextPollDelayMs?: (baseMs: number) => number;
+}
+
 /**
- * The orchestrator's background work: follow Docker's events to reap exited runners at once, sweep for any
- * that were missed (every `purgeIntervalSeconds`), and retry registrations GitHub would not delete yet.
+ * The orchestrator's background work: follow Docker's events to reap exited runners at once, sweep for any that
+ * were missed and purge inactive runners (every `purgeIntervalSeconds`), retry registrations GitHub would not
+ * delete yet, and, in automatic mode, poll GitHub for queued jobs and reconcile.
  */
 export function startLoops(options: {
   runners: RunnerService;
   logger: Logger;
   purgeIntervalSeconds: number;
+  auto: AutoMode | null;
 }): Loops {
   const controller = new AbortController();
   const { signal } = controller;
-  const { runners, logger } = options;
+  const { runners, logger, auto } = options;
+  // The newest complete demand, for the purge's removals; null until a poll has succeeded.
+  let lastDemand: ScopeDemand[] | null = null;
+
   const watch = (async () => {
     while (!signal.aborted) {
       try {
@@ -65,15 +82,45 @@ export function startLoops(options: {
       await sleep(1000, signal);
     }
   })();
-  const sweep = every(options.purgeIntervalSeconds * 1000, signal, logger, 'sweep', async () => {
-    const reaped = await runners.reaper.sweep(signal);
-    if (reaped > 0) logger.info({ category: 'MONITOR', reaped }, 'removed ended runners');
-  });
-  const retry = every(5000, signal, logger, 'retry', () => runners.reaper.retryPending(signal));
+  const sweep = every(
+    () => options.purgeIntervalSeconds * 1000,
+    signal,
+    logger,
+    'purge',
+    async () => {
+      const reaped = await runners.reaper.sweep(signal);
+      if (reaped > 0) logger.info({ category: 'MONITOR', reaped }, 'removed ended runners');
+      if (auto && lastDemand) {
+        await auto.reconciler.reconcile(lastDemand, { signal, purgeOrphans: true, removalsOnly: true });
+      }
+    },
+  );
+  const retry = every(
+    () => 5000,
+    signal,
+    logger,
+    'retry',
+    () => runners.reaper.retryPending(signal),
+  );
+  const check = auto
+    ? every(
+        () => auto.nextPollDelayMs?.(auto.checkIntervalMs) ?? auto.checkIntervalMs,
+        signal,
+        logger,
+        'check',
+        async () => {
+          const demand = await auto.poller.poll(signal);
+          lastDemand = demand;
+          const queued = demand.reduce((sum, d) => sum + d.jobs.length, 0);
+          logger.debug({ category: 'MONITOR', queued, scopes: demand.length }, 'polled queued jobs');
+          await auto.reconciler.reconcile(demand, { signal });
+        },
+      )
+    : Promise.resolve();
   return {
     async stop() {
       controller.abort();
-      await Promise.allSettled([watch, sweep, retry]);
+      await Promise.allSettled([watch, sweep, retry, check]);
     },
   };
 }

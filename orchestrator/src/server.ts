@@ -74,6 +74,7 @@ export async function createOrchestrator(
         runners,
         logger: logger.child({ component: 'loops' }),
         purgeIntervalSeconds: config.RUNNER_PURGE_INTERVAL,
+        auto: null,
       }),
   };
 }

@@ -95,6 +95,15 @@ export class RunnerService {
     });
   }
 
+  /** The labels of every runner started without extra labels: GitHub's defaults (unless disabled) and `RUNNER_LABELS`. */
+  get poolLabels(): string[] {
+    return deriveRunnerLabels({
+      configured: this.#settings.configuredLabels,
+      requested: [],
+      noDefaultLabels: Boolean(this.#settings.template.env.NO_DEFAULT_LABELS),
+    }).all;
+  }
+
   /** The containers of this orchestrator (all states). */
   async containers(signal?: AbortSignal): Promise<RunnerContainer[]> {
     return this.#deps.runtime.list({ labels: ownerSelector(this.#settings.orchestratorId) }, { signal });
@@ -130,7 +139,7 @@ export class RunnerService {
     const { scope } = command;
     const target = scopeTarget(scope);
     const settings = this.#settings;
-    const name = makeRunnerName(target);
+    const name = makeRunnerName(target, settings.orchestratorId);
     const uses = settings.template.uses;
     const labels = deriveRunnerLabels({
       configured: settings.configuredLabels,

@@ -1,0 +1,133 @@
+import type { GitHubScope } from '@gha-ephemeral/github';
+import { describe, expect, it } from 'vitest';
+import { scopeKey, type ObservedRunner, type QueuedJob, type ScopeDemand } from './demand.js';
+import { labelsMatch, planRunners, type PlanLimits } from './plan.js';
+
+const repo: GitHubScope = { kind: 'repository', owner: 'octo', repo: 'hello' };
+const other: GitHubScope = { kind: 'repository', owner: 'octo', repo: 'other' };
+const POOL = ['self-hosted', 'Linux', 'X64', 'gpu'];
+const limits: PlanLimits = { maxRunners: 10, startTimeoutMs: 180_000, idleTimeoutMs: 300_000 };
+const NOW = 1_000_000_000;
+
+let nextJob = 1;
+function job(labels: string[] = ['self-hosted'], createdAt = '2026-01-01T00:00:00Z'): QueuedJob {
+  const id = nextJob++;
+  return { id, runId: id, repository: 'octo/hello', labels, createdAt };
+}
+function runner(state: ObservedRunner['state'], over: Partial<ObservedRunner> = {}): ObservedRunner {
+  return {
+    id: `r-${Math.random()}`,
+    scopeKey: scopeKey(repo),
+    labels: POOL,
+    state,
+    createdAtMs: NOW - 1000,
+    jobId: null,
+    ...over,
+  };
+}
+function plan(demand: ScopeDemand[], runners: ObservedRunner[] = [], over: Partial<PlanLimits> = {}) {
+  return planRunners({ demand, runners, poolLabels: POOL, limits: { ...limits, ...over }, nowMs: NOW });
+}
+const creates = (p: ReturnType<typeof plan>) => p.actions.filter((a) => a.kind === 'create');
+const removes = (p: ReturnType<typeof plan>) => p.actions.filter((a) => a.kind === 'remove');
+
+describe('labelsMatch', () => {
+  it.each([
+    [['self-hosted'], POOL, true],
+    [['SELF-HOSTED', 'linux', 'GPU'], POOL, true],
+    [['self-hosted', 'windows'], POOL, false],
+    [['ubuntu-latest'], POOL, false],
+    [[], POOL, true],
+  ])('job %j on runner %j → %s', (jobLabels, runnerLabels, expected) => {
+    expect(labelsMatch(jobLabels, runnerLabels)).toBe(expected);
+  });
+});
+
+describe('planRunners', () => {
+  it('starts one runner per queued matching job', () => {
+    const jobs = [job(), job(['self-hosted', 'gpu']), job(['Self-Hosted', 'LINUX'])];
+    const p = plan([{ scope: repo, jobs }]);
+    expect(creates(p).map((a) => a.kind === 'create' && a.jobId)).toEqual(jobs.map((j) => j.id));
+    expect(p).toMatchObject({ deferredJobs: 0, unmatchedJobs: 0 });
+  });
+
+  it('starts nothing for a job whose labels the pool lacks', () => {
+    const p = plan([{ scope: repo, jobs: [job(['self-hosted', 'windows']), job(['ubuntu-latest'])] }]);
+    expect(p.actions).toEqual([]);
+    expect(p.unmatchedJobs).toBe(2);
+  });
+
+  it('does not start another runner while the runner for a job is still starting (steady state)', () => {
+    const queued = job();
+    const p = plan([{ scope: repo, jobs: [queued] }], [runner('starting', { jobId: queued.id })]);
+    expect(p.actions).toEqual([]);
+  });
+
+  it('counts idle runners of the scope, whatever job they were started for', () => {
+    const p = plan([{ scope: repo, jobs: [job(), job()] }], [runner('idle', { jobId: 999 })]);
+    expect(creates(p)).toHaveLength(1);
+  });
+
+  it('ignores busy runners and runners of other scopes when covering jobs', () => {
+    const p = plan(
+      [{ scope: repo, jobs: [job()] }],
+      [runner('busy'), runner('idle', { scopeKey: scopeKey(other) }), runner('exited')],
+    );
+    expect(creates(p)).toHaveLength(1);
+  });
+
+  it('caps at MAX_RUNNERS across scopes, oldest jobs first, and reports the rest as deferred', () => {
+    const old = job(['self-hosted'], '2026-01-01T00:00:00Z');
+    const young = job(['self-hosted'], '2026-01-02T00:00:00Z');
+    const p = plan(
+      [
+        { scope: other, jobs: [young] },
+        { scope: repo, jobs: [old] },
+      ],
+      [runner('busy')],
+      { maxRunners: 2 },
+    );
+    expect(creates(p)).toEqual([expect.objectContaining({ jobId: old.id, scope: repo })]);
+    expect(p.deferredJobs).toBe(1);
+  });
+
+  it('removes runners that never came online within the start timeout', () => {
+    const stuck = runner('starting', { createdAtMs: NOW - 200_000 });
+    const lost = runner('offline', { createdAtMs: NOW - 200_000 });
+    const p = plan([], [stuck, lost, runner('starting')]);
+    expect(removes(p)).toEqual([
+      { kind: 'remove', runnerId: stuck.id, reason: 'start-timeout' },
+      { kind: 'remove', runnerId: lost.id, reason: 'start-timeout' },
+    ]);
+  });
+
+  it('replaces a stuck runner when its job still waits', () => {
+    const queued = job();
+    const p = plan(
+      [{ scope: repo, jobs: [queued] }],
+      [runner('starting', { createdAtMs: NOW - 200_000, jobId: queued.id })],
+    );
+    expect(removes(p)).toHaveLength(1);
+    // The stuck runner still counts as available this pass; the next pass starts a fresh one.
+    expect(creates(p)).toHaveLength(0);
+  });
+
+  it('removes idle runners past the idle timeout only when no queued job needs them', () => {
+    const oldIdle = runner('idle', { createdAtMs: NOW - 400_000 });
+    expect(removes(plan([], [oldIdle]))).toEqual([
+      { kind: 'remove', runnerId: oldIdle.id, reason: 'idle-timeout' },
+    ]);
+    expect(removes(plan([{ scope: repo, jobs: [job()] }], [oldIdle]))).toEqual([]);
+    expect(removes(plan([], [runner('idle')]))).toEqual([]);
+  });
+
+  it('never removes a busy runner, however old', () => {
+    expect(plan([], [runner('busy', { createdAtMs: 0 })]).actions).toEqual([]);
+  });
+
+  it('frees capacity by removals before it plans creations', () => {
+    const stuck = runner('starting', { createdAtMs: NOW - 200_000, scopeKey: scopeKey(other) });
+    const p = plan([{ scope: repo, jobs: [job()] }], [stuck], { maxRunners: 1 });
+    expect(p.actions.map((a) => a.kind)).toEqual(['remove', 'create']);
+  });
+});
