@@ -1,0 +1,77 @@
+import type Dockerode from 'dockerode';
+import { describe, expect, it } from 'vitest';
+import { fromInspectInfo, toContainerState, toCreateBody, toLabelFilters } from './container-mapping.js';
+
+function inspectInfo(status: string, exitCode: number): Dockerode.ContainerInspectInfo {
+  return {
+    Id: 'f00',
+    Name: '/runner-1',
+    Created: '2026-11-27T18:42:53.628977185Z',
+    State: { Status: status, ExitCode: exitCode },
+    Config: { Image: 'myoung34/github-runner:latest', Labels: { a: 'b' } },
+  } as unknown as Dockerode.ContainerInspectInfo;
+}
+
+describe('fromInspectInfo', () => {
+  it('describes a stopped container with its exit code', () => {
+    expect(fromInspectInfo(inspectInfo('exited', 3))).toEqual({
+      id: 'f00',
+      name: 'runner-1',
+      image: 'myoung34/github-runner:latest',
+      labels: { a: 'b' },
+      state: 'exited',
+      exitCode: 3,
+      createdAt: '2026-11-27T18:42:53.628Z',
+    });
+  });
+
+  it('gives a running container no exit code (Docker says 0)', () => {
+    expect(fromInspectInfo(inspectInfo('running', 0)).exitCode).toBeNull();
+  });
+});
+
+describe('toContainerState', () => {
+  it.each([
+    ['running', 'running'],
+    ['Exited', 'exited'],
+    ['stopped', 'exited'],
+    ['configured', 'created'],
+    ['weird', 'dead'],
+  ])('%s is %s', (status, state) => expect(toContainerState(status)).toBe(state));
+});
+
+describe('toCreateBody', () => {
+  it('sets env, labels, command, network, no restart policy and no auto-removal', () => {
+    const body = toCreateBody(
+      {
+        name: 'r1',
+        image: 'img',
+        command: ['run', '--once'],
+        env: { A: '1', B: 'x=y' },
+        labels: { l: 'v' },
+        network: 'net',
+      },
+      true,
+    );
+    expect(body).toEqual({
+      name: 'r1',
+      Image: 'img',
+      Cmd: ['run', '--once'],
+      Env: ['A=1', 'B=x=y'],
+      Labels: { l: 'v' },
+      HostConfig: { AutoRemove: false, RestartPolicy: { Name: 'no' }, Init: true, NetworkMode: 'net' },
+    });
+  });
+
+  it("keeps the image's CMD and the default network when none is given", () => {
+    const body = toCreateBody({ name: 'r1', image: 'img', env: {}, labels: {} }, false);
+    expect(body).not.toHaveProperty('Cmd');
+    expect(body.HostConfig).not.toHaveProperty('NetworkMode');
+  });
+});
+
+describe('toLabelFilters', () => {
+  it('asks for every label with its value', () => {
+    expect(toLabelFilters({ a: '1', b: 'x=y' })).toEqual(['a=1', 'b=x=y']);
+  });
+});

@@ -1,0 +1,68 @@
+import type Dockerode from 'dockerode';
+import type { ContainerState, RunnerContainer, RunnerContainerSpec } from './runtime.js';
+
+const STATES: ReadonlySet<string> = new Set<ContainerState>([
+  'created',
+  'running',
+  'paused',
+  'restarting',
+  'removing',
+  'exited',
+  'dead',
+]);
+
+/**
+ * The engine's state name as a {@link ContainerState}. Docker only uses the listed names; other engines speaking
+ * its API (Podman) say `stopped` and `configured`, and anything else unknown is treated as unusable (`dead`).
+ */
+export function toContainerState(status: string): ContainerState {
+  const lower = status.toLowerCase();
+  if (STATES.has(lower)) return lower as ContainerState;
+  if (lower === 'stopped') return 'exited';
+  if (lower === 'configured') return 'created';
+  return 'dead';
+}
+
+/** A container as `docker inspect` describes it. */
+export function fromInspectInfo(info: Dockerode.ContainerInspectInfo): RunnerContainer {
+  const state = toContainerState(info.State.Status);
+  const stopped = state === 'exited' || state === 'dead';
+  const created = new Date(info.Created);
+  return {
+    id: info.Id,
+    name: info.Name.replace(/^\//, ''),
+    image: info.Config.Image,
+    labels: { ...(info.Config.Labels ?? {}) },
+    state,
+    // Docker reports 0 for a container that never stopped; only a stopped one has a real exit code.
+    exitCode: stopped ? info.State.ExitCode : null,
+    createdAt: Number.isNaN(created.getTime()) ? info.Created : created.toISOString(),
+  };
+}
+
+/** The `POST /containers/create` body for a spec. It holds the env, so it is never logged. */
+export function toCreateBody(spec: RunnerContainerSpec, init: boolean): Dockerode.ContainerCreateOptions {
+  const hostConfig: Dockerode.HostConfig = {
+    // We remove containers ourselves, after reading the exit code.
+    AutoRemove: false,
+    // An ephemeral runner takes one job: a restarted container would try to take a second one.
+    RestartPolicy: { Name: 'no' },
+    // An init as PID 1 reaps the zombies that job steps leave and forwards SIGTERM to the runner.
+    Init: init,
+  };
+  if (spec.network !== undefined) hostConfig.NetworkMode = spec.network;
+  const body: Dockerode.ContainerCreateOptions = {
+    name: spec.name,
+    Image: spec.image,
+    Env: Object.entries(spec.env).map(([key, value]) => `${key}=${value}`),
+    Labels: { ...spec.labels },
+    HostConfig: hostConfig,
+  };
+  if (spec.command !== undefined && spec.command.length > 0) body.Cmd = [...spec.command];
+  return body;
+}
+
+/** Docker's label filter: one `key=value` per label; the engine requires all of them to match. */
+export function toLabelFilters(labels: Readonly<Record<string, string>>): string[] {
+  return Object.entries(labels).map(([key, value]) => `${key}=${value}`);
+}

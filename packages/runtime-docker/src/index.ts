@@ -1,0 +1,12 @@
+export type {
+  ContainerState,
+  LabelFilter,
+  RunnerContainer,
+  RunnerContainerSpec,
+  RunnerRuntime,
+  RuntimeCallOptions,
+  RuntimeEvent,
+} from './runtime.js';
+export { DockerRuntime, type DockerRuntimeOptions } from './docker-runtime.js';
+export type { BackoffOptions } from './docker-events.js';
+export { createSilentLogger, type RuntimeLogger } from './logger.js';

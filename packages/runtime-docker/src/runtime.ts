@@ -1,0 +1,123 @@
+/**
+ * The runner runtime port: what the orchestrator needs from a container engine to run one ephemeral runner per
+ * container. Docker is the record of which runners exist, so everything the reconciler knows about a runner it
+ * reads back through {@link RunnerRuntime.list} (by labels); in-memory state is only a cache.
+ *
+ * Every adapter (Docker today; Swarm or Kubernetes later) passes one contract test suite
+ * (`packages/runtime-docker/test/runtime-contract.ts`). Failures are `AppError`s with `runtime.*` codes:
+ * `runtime.unavailable` (the engine does not answer; retryable), `runtime.image_unavailable` (the image is not
+ * present and cannot be pulled; not retryable) and `runtime.failed` (anything else). An aborted call rejects with
+ * the signal's `reason`, unchanged.
+ */
+
+/** Options every port call takes. */
+export interface RuntimeCallOptions {
+  signal?: AbortSignal | undefined;
+}
+
+/** What {@link RunnerRuntime.create} starts. */
+export interface RunnerContainerSpec {
+  /** Container name, which is also the runner's name: unique on the engine (a clash is `runtime.failed`). */
+  name: string;
+  /** Image reference. When missing locally the adapter tries to pull it once before giving up. */
+  image: string;
+  /** Replaces the image's CMD; the image's ENTRYPOINT stays. Arguments are passed as they are, never to a shell. */
+  command?: readonly string[] | undefined;
+  /** Environment of the container. Holds secrets (JIT configs, tokens): never logged nor put in an error. */
+  env: Readonly<Record<string, string>>;
+  /** Labels, the record of what the container is (`gha-ephemeral.managed=true`, `gha-ephemeral.runner=<id>`, ...). */
+  labels: Readonly<Record<string, string>>;
+  /** A network name, or `host`; default: the engine's default bridge. The network must exist. */
+  network?: string | undefined;
+}
+
+/** The engine's life-cycle states of a container (Docker's names). */
+export type ContainerState = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
+
+/** A container as the runtime reports it. */
+export interface RunnerContainer {
+  /** The engine's full id. */
+  id: string;
+  /** The name without Docker's leading slash. */
+  name: string;
+  /** The image reference the container was created from, as it was given to {@link RunnerRuntime.create}. */
+  image: string;
+  labels: Record<string, string>;
+  state: ContainerState;
+  /** The exit code once the container has stopped (`exited` or `dead`), else null. */
+  exitCode: number | null;
+  /** When the engine created the container: ISO 8601, UTC, millisecond precision. */
+  createdAt: string;
+}
+
+/** A change in a container's life, as {@link RunnerRuntime.events} reports it. */
+export type RuntimeEvent =
+  | { type: 'started'; containerId: string; name: string; labels: Record<string, string> }
+  | {
+      type: 'exited';
+      containerId: string;
+      name: string;
+      labels: Record<string, string>;
+      /** The process's exit code (137 after a kill), or null when the engine did not say. */
+      exitCode: number | null;
+    }
+  | { type: 'removed'; containerId: string; name: string; labels: Record<string, string> };
+
+/** Filter by labels: a container matches when it carries EVERY given label with exactly the given value. */
+export interface LabelFilter {
+  labels: Readonly<Record<string, string>>;
+}
+
+/** The container engine as the orchestrator needs it. */
+export interface RunnerRuntime {
+  /**
+   * Checks that the engine answers.
+   * @returns the engine's version and its API version.
+   * @throws `runtime.unavailable` when it does not answer.
+   */
+  ping(opts?: RuntimeCallOptions): Promise<{ version: string; apiVersion: string }>;
+
+  /**
+   * Every container, in any state (stopped ones too), that carries all of `filter.labels`. An empty filter lists
+   * every container on the engine, so callers always pass at least `gha-ephemeral.managed=true`.
+   * No order is promised.
+   */
+  list(filter: LabelFilter, opts?: RuntimeCallOptions): Promise<RunnerContainer[]>;
+
+  /**
+   * One container by full id, unique id prefix, or exact name; null when there is none. A container being
+   * removed may still be returned (state `removing`) until the removal completes.
+   */
+  get(idOrName: string, opts?: RuntimeCallOptions): Promise<RunnerContainer | null>;
+
+  /**
+   * Creates AND starts a container. No restart policy; the container is not removed automatically when it exits
+   * (the caller reads its exit code, then calls {@link RunnerRuntime.remove}).
+   *
+   * When the image is missing it is pulled once (bounded in time); when that fails: `runtime.image_unavailable`.
+   * A name already in use: `runtime.failed` with `details.reason = 'name_conflict'` (not retryable). When the
+   * container was created but could not be started, or the call was aborted in between, the container is removed
+   * before the promise rejects, so a failed create leaves nothing behind (except after an abort during the
+   * create request itself, when the engine may have created it unseen: the reconciler finds it by its labels).
+   * The env values never appear in an error message or a log line.
+   * @returns the container as it is right after start (usually `running`; `exited` if it ended at once).
+   */
+  create(spec: RunnerContainerSpec, opts?: RuntimeCallOptions): Promise<RunnerContainer>;
+
+  /**
+   * Force-removes a container (killing it if it runs) and its anonymous volumes. Idempotent.
+   * A removal already in progress elsewhere counts as success.
+   * @returns true when the container existed, false when there was nothing to remove.
+   */
+  remove(idOrName: string, opts?: RuntimeCallOptions): Promise<boolean>;
+
+  /**
+   * Live life-cycle events (`started`, `exited`, `removed`) of the containers that carry all of `filter.labels`,
+   * in the order the engine reports them, from the moment iteration begins. When the stream drops it reconnects
+   * with jittered backoff and replays what the engine still remembers since the last event; events can still be
+   * lost during a long outage, so consumers must also resync with {@link RunnerRuntime.list} periodically.
+   * Engine failures are logged, never thrown. Ends (without an error) when `opts.signal` aborts or the consumer
+   * stops iterating.
+   */
+  events(filter: LabelFilter, opts: { signal: AbortSignal }): AsyncIterable<RuntimeEvent>;
+}

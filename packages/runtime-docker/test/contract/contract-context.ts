@@ -1,0 +1,101 @@
+import { isAppError, type ErrorCode } from '@gha-ephemeral/contract';
+import { uniqueId, waitFor } from '@gha-ephemeral/testkit';
+import { expect } from 'vitest';
+import type { RunnerContainer, RunnerRuntime, RuntimeEvent } from '../../src/index.js';
+
+/** The label every container and network a contract test makes carries, with the run's id as its value. */
+export const TEST_LABEL = 'gha-ephemeral.test';
+
+/**
+ * What an adapter's test file provides besides the runtime itself: the things the port deliberately does not
+ * offer (images, networks, clean-up), done the adapter's way.
+ */
+export interface RuntimeContractFixtures {
+  /** Throws (loudly, never skips) when the engine does not answer. */
+  requireEngine(): Promise<void>;
+  /**
+   * Makes sure the test image exists and returns its reference. Its ENTRYPOINT is a shell script that exports
+   * `ENTRYPOINT_RAN=1` and then execs its arguments; its CMD is `sleep 600`; it has `sh` and `node`.
+   */
+  prepareTestImage(): Promise<string>;
+  /** Creates a user-defined network carrying `labels` and returns its name. */
+  createNetwork(name: string, labels: Readonly<Record<string, string>>): Promise<string>;
+  /** Removes every container, then every network, carrying `label=value`. */
+  removeByLabel(label: string, value: string): Promise<void>;
+  /** A runtime of the same kind pointed at an engine that does not exist (nothing listens there). */
+  makeUnreachableRuntime(): RunnerRuntime;
+}
+
+/** What every group of contract cases shares. Getters, because values exist only once `beforeAll` ran. */
+export interface ContractContext {
+  runtime(): RunnerRuntime;
+  image(): string;
+  runId(): string;
+  fixtures: RuntimeContractFixtures;
+  /** Labels for one case: the run's test label, a unique case label, and `extra`. */
+  caseLabels(extra?: Record<string, string>): Record<string, string>;
+}
+
+/** A container name no other test uses. */
+export function uniqueName(prefix = 'rt'): string {
+  return uniqueId(prefix);
+}
+
+/** Waits until the container has stopped and returns it (with its exit code). */
+export async function waitForExit(
+  runtime: RunnerRuntime,
+  idOrName: string,
+  timeoutMs = 30_000,
+): Promise<RunnerContainer> {
+  return waitFor(
+    async () => {
+      const container = await runtime.get(idOrName);
+      return container !== null && (container.state === 'exited' || container.state === 'dead')
+        ? container
+        : null;
+    },
+    { message: `container ${idOrName} to exit`, timeoutMs, intervalMs: 100 },
+  );
+}
+
+/** Asserts that `promise` rejects with an AppError of `code`, and returns that error. */
+export async function expectAppError(promise: Promise<unknown>, code: ErrorCode) {
+  const error: unknown = await promise.then(
+    () => new Error(`expected a rejection with ${code}, but the call succeeded`),
+    (rejection: unknown) => rejection,
+  );
+  if (!isAppError(error)) throw error;
+  expect(error.code).toBe(code);
+  return error;
+}
+
+/** Collects events in the background until `signal` aborts; `done` settles when the iteration has ended. */
+export function collectEvents(iterable: AsyncIterable<RuntimeEvent>): {
+  events: RuntimeEvent[];
+  done: Promise<void>;
+} {
+  const events: RuntimeEvent[] = [];
+  const done = (async () => {
+    for await (const event of iterable) events.push(event);
+  })();
+  return { events, done };
+}
+
+/** A node program that exits 0 once it connects to 127.0.0.1:$PORT, or 1 after $WITHIN_MS of trying. */
+export const CONNECT_SCRIPT = [
+  "const net = require('net');",
+  'const deadline = Date.now() + Number(process.env.WITHIN_MS);',
+  '(function attempt() {',
+  "  const socket = net.connect(Number(process.env.PORT), '127.0.0.1');",
+  "  socket.on('connect', () => process.exit(0));",
+  "  socket.on('error', () => (Date.now() > deadline ? process.exit(1) : setTimeout(attempt, 100)));",
+  '})();',
+].join('\n');
+
+/** A node program that serves TCP on 127.0.0.1:$PORT until killed. */
+export const SERVE_SCRIPT =
+  "require('net').createServer((socket) => socket.end('ok')).listen(Number(process.env.PORT), '127.0.0.1');";
+
+/** A node program that exits 0 when $TARGET resolves by DNS, 1 when it does not. */
+export const RESOLVE_SCRIPT =
+  "require('dns').lookup(process.env.TARGET, (error) => process.exit(error ? 1 : 0));";

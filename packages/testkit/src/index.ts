@@ -1,0 +1,7 @@
+export { requireDockerEngine, type DockerEngineInfo } from './docker-engine.js';
+export { removeContainersByLabel, removeNetworksByLabel } from './docker-cleanup.js';
+export { freePort } from './free-port.js';
+export { uniqueId } from './unique-id.js';
+export { waitFor, type WaitForOptions } from './wait-for.js';
+export { ensureLocalImages, NODE_BASE_IMAGE, STAND_IN_RUNNER_IMAGE } from './local-images.js';
+export { findRepoRoot } from './repo-root.js';
