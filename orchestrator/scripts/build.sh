@@ -38,13 +38,20 @@ if ! docker image inspect "$node_image" >/dev/null 2>&1; then
 fi
 bash "$root/deploy/build-ca/stage.sh"
 
+# The commit's date rather than now: building the same commit twice gives the same image, all from cache.
+build_date() {
+  local epoch
+  epoch=$(git -C "$root" log -1 --format=%ct 2>/dev/null || date +%s)
+  date -u -d "@$epoch" +%Y-%m-%dT%H:%M:%SZ
+}
+
 args=(
   --file "$here/docker/Dockerfile"
   --tag "$image"
   --build-arg "NODE_IMAGE=$node_image"
   --build-arg "APP_VERSION=$version"
   --build-arg "VCS_REF=$(git -C "$root" rev-parse HEAD 2>/dev/null || true)"
-  --build-arg "BUILD_DATE=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  --build-arg "BUILD_DATE=$(build_date)"
 )
 tags=("$image")
 if [ "${TAG_LATEST:-0}" = 1 ]; then

@@ -5,13 +5,16 @@ import type { Logger } from '@gha-ephemeral/logging';
 import { registerErrorHandler } from './error-handler.js';
 import type { HealthCheck } from './health.js';
 import { healthRoutes } from './routes/health.js';
+import { jobEventRoutes } from './routes/job-events.js';
 import { runnerRoutes } from './routes/runners.js';
+import type { JobEvents } from './auto/job-events.js';
 import type { RunnerService } from './runners/runner-service.js';
 
 export interface AppDeps {
   logger: Logger;
   runners: RunnerService;
   health: HealthCheck;
+  events: JobEvents;
   /** `ORCHESTRATOR_API_TOKEN`: when set, runner routes require `Authorization: Bearer <it>`. */
   apiToken: string | null;
 }
@@ -55,5 +58,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(healthRoutes, { health: deps.health });
   await app.register(runnerRoutes, { runners: deps.runners });
+  await app.register(jobEventRoutes, { events: deps.events });
   return app;
 }

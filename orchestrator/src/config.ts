@@ -37,7 +37,7 @@ const baseSchema = z.object({
   ORCHESTRATOR_API_TOKEN: envSecret(),
   ORCHESTRATOR_ID: envString({ default: hostname() }),
   AUTO_CREATE_RUNNERS: envBool(false),
-  RUNNER_CHECK_INTERVAL: envInt({ default: 300, min: 5, max: 86_400, unit: 'seconds' }),
+  RUNNER_CHECK_INTERVAL: envInt({ default: 300, min: 1, max: 86_400, unit: 'seconds' }),
   RUNNER_PURGE_INTERVAL: envInt({ default: 300, min: 5, max: 86_400, unit: 'seconds' }),
   DISCOVERY_MODE: envEnum(['all', 'organization'], 'all'),
   DISCOVERY_REFRESH_INTERVAL: envInt({ default: 3600, min: 10, max: 7 * 86_400, unit: 'seconds' }),

@@ -1,5 +1,5 @@
 import type { Logger } from '@gha-ephemeral/logging';
-import type { ScopeDemand } from './auto/demand.js';
+import type { DemandBook } from './auto/demand-book.js';
 import type { JobPoller } from './auto/job-poller.js';
 import type { Reconciler } from './auto/reconciler.js';
 import type { RunnerService } from './runners/runner-service.js';
@@ -49,6 +49,8 @@ export async function every(
 export interface AutoMode {
   poller: JobPoller;
   reconciler: Reconciler;
+  /** Queued jobs from both the poller and webhooks. */
+  book: DemandBook;
   checkIntervalMs: number;
   /** The delay before the next poll given GitHub's rate limit (grows as the remaining budget falls). */
   nextPollDelayMs?: (baseMs: number) => number;
@@ -64,12 +66,14 @@ export function startLoops(options: {
   logger: Logger;
   purgeIntervalSeconds: number;
   auto: AutoMode | null;
+  /** Run automatic mode's check loop (default true). */
+  autoCheck?: boolean;
 }): Loops {
   const controller = new AbortController();
   const { signal } = controller;
   const { runners, logger, auto } = options;
-  // The newest complete demand, for the purge's removals; null until a poll has succeeded.
-  let lastDemand: ScopeDemand[] | null = null;
+  // The purge removes runners only once a poll has told it what is queued (or when no check loop runs here).
+  let polled = options.autoCheck === false;
 
   const watch = (async () => {
     while (!signal.aborted) {
@@ -90,8 +94,12 @@ export function startLoops(options: {
     async () => {
       const reaped = await runners.reaper.sweep(signal);
       if (reaped > 0) logger.info({ category: 'MONITOR', reaped }, 'removed ended runners');
-      if (auto && lastDemand) {
-        await auto.reconciler.reconcile(lastDemand, { signal, purgeOrphans: true, removalsOnly: true });
+      if (auto && polled) {
+        await auto.reconciler.reconcile(auto.book.demand(), {
+          signal,
+          purgeOrphans: true,
+          removalsOnly: true,
+        });
       }
     },
   );
@@ -102,21 +110,24 @@ export function startLoops(options: {
     'retry',
     () => runners.reaper.retryPending(signal),
   );
-  const check = auto
-    ? every(
-        () => auto.nextPollDelayMs?.(auto.checkIntervalMs) ?? auto.checkIntervalMs,
-        signal,
-        logger,
-        'check',
-        async () => {
-          const demand = await auto.poller.poll(signal);
-          lastDemand = demand;
-          const queued = demand.reduce((sum, d) => sum + d.jobs.length, 0);
-          logger.debug({ category: 'MONITOR', queued, scopes: demand.length }, 'polled queued jobs');
-          await auto.reconciler.reconcile(demand, { signal });
-        },
-      )
-    : Promise.resolve();
+  const check =
+    auto && options.autoCheck !== false
+      ? every(
+          () => auto.nextPollDelayMs?.(auto.checkIntervalMs) ?? auto.checkIntervalMs,
+          signal,
+          logger,
+          'check',
+          async () => {
+            const started = Date.now();
+            const demand = await auto.poller.poll(signal);
+            auto.book.replace(demand, started);
+            polled = true;
+            const queued = demand.reduce((sum, d) => sum + d.jobs.length, 0);
+            logger.debug({ category: 'MONITOR', queued, scopes: demand.length }, 'polled queued jobs');
+            await auto.reconciler.reconcile(auto.book.demand(), { signal });
+          },
+        )
+      : Promise.resolve();
   return {
     async stop() {
       controller.abort();

@@ -5,7 +5,10 @@ import type { Logger } from '@gha-ephemeral/logging';
 import { buildApp } from './app.js';
 import type { OrchestratorConfig } from './config.js';
 import { HealthCheck } from './health.js';
-import { startLoops, type Loops } from './loops.js';
+import { DemandBook } from './auto/demand-book.js';
+import { JobEvents } from './auto/job-events.js';
+import { createAutoMode } from './auto-mode.js';
+import { startLoops, type AutoMode, type Loops } from './loops.js';
 import { RunnerService } from './runners/runner-service.js';
 
 /** A wired orchestrator: the HTTP app, the services behind it, and its background loops (not started yet). */
@@ -14,8 +17,13 @@ export interface Orchestrator {
   runners: RunnerService;
   github: GitHubPort;
   runtime: RunnerRuntime;
-  /** Starts the background loops; `stop()` on the result ends them. */
-  startLoops(): Loops;
+  /** Automatic mode's poller and reconciler, when `AUTO_CREATE_RUNNERS=true`. */
+  auto: AutoMode | null;
+  /**
+   * Starts the background loops; `stop()` on the result ends them. `autoCheck: false` leaves out automatic
+   * mode's polling loop, for tests that run its passes themselves.
+   */
+  startLoops(options?: { autoCheck?: boolean }): Loops;
 }
 
 export interface OrchestratorDeps {
@@ -63,18 +71,43 @@ export async function createOrchestrator(
     },
   });
   const health = new HealthCheck(runtime, github, deps.version);
-  const app = await buildApp({ logger, runners, health, apiToken: config.ORCHESTRATOR_API_TOKEN ?? null });
+  const auto = config.AUTO_CREATE_RUNNERS
+    ? createAutoMode({
+        config,
+        github,
+        runners,
+        logger: logger.child({ component: 'auto' }),
+        nextPollDelayMs: (base) => github.suggestedPollDelayMs(base),
+      })
+    : null;
+  const events = new JobEvents({
+    book: auto?.book ?? new DemandBook(),
+    reconciler: auto?.reconciler ?? null,
+    runners,
+    logger: logger.child({ component: 'webhooks' }),
+    mode: config.DISCOVERY_MODE,
+    organizations: config.GITHUB_ORGANIZATION,
+  });
+  const app = await buildApp({
+    logger,
+    runners,
+    health,
+    events,
+    apiToken: config.ORCHESTRATOR_API_TOKEN ?? null,
+  });
   return {
     app,
     runners,
     github,
     runtime,
-    startLoops: () =>
+    auto,
+    startLoops: (options = {}) =>
       startLoops({
         runners,
         logger: logger.child({ component: 'loops' }),
         purgeIntervalSeconds: config.RUNNER_PURGE_INTERVAL,
-        auto: null,
+        auto,
+        autoCheck: options.autoCheck ?? true,
       }),
   };
 }

@@ -33,7 +33,7 @@ export interface Harness {
  */
 export async function startHarness(
   env: Record<string, string> = {},
-  overrides: { runtime?: RunnerRuntime; sim?: GitHubSim } = {},
+  overrides: { runtime?: RunnerRuntime; sim?: GitHubSim; autoCheck?: boolean } = {},
 ): Promise<Harness> {
   const sim = overrides.sim ?? (await startGitHubSim({ tokens: { [TOKEN]: { login: 'octo' } } }));
   const orchestratorId = uniqueId('orch');
@@ -63,7 +63,7 @@ export async function startHarness(
     onSecret: (secret) => redactor.add(secret),
     runtime,
   });
-  const loops = orchestrator.startLoops();
+  const loops = orchestrator.startLoops({ autoCheck: overrides.autoCheck ?? false });
   return {
     sim,
     orchestrator,

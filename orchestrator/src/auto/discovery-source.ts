@@ -47,5 +47,6 @@ export interface DiscoverySource {
   listWorkflows(repo: string, options?: CallOptions): Promise<DiscoveredWorkflow[]>;
   getWorkflowFile(repo: string, path: string, options?: CallOptions): Promise<string | null>;
   listQueuedRuns(repo: string, options?: CallOptions): Promise<DiscoveredRun[]>;
+  listRunsByStatus(repo: string, status: 'in_progress', options?: CallOptions): Promise<DiscoveredRun[]>;
   listRunJobs(repo: string, runId: number, options?: CallOptions): Promise<DiscoveredJob[]>;
 }

@@ -118,7 +118,12 @@ export class JobPoller {
   async #queuedJobs(repo: DiscoveredRepository, signal?: AbortSignal): Promise<QueuedJob[]> {
     const { source } = this.#options;
     const jobs: QueuedJob[] = [];
-    for (const run of await source.listQueuedRuns(repo.fullName, { signal })) {
+    // A run is in_progress as soon as one of its jobs is, while its later jobs (`needs:`) may still be queued.
+    const runs = [
+      ...(await source.listQueuedRuns(repo.fullName, { signal })),
+      ...(await source.listRunsByStatus(repo.fullName, 'in_progress', { signal })),
+    ];
+    for (const run of runs) {
       for (const job of await source.listRunJobs(repo.fullName, run.id, { signal })) {
         if (job.status !== 'queued') continue;
         jobs.push({

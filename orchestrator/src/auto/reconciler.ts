@@ -18,11 +18,13 @@ export interface ReconcilerDeps {
 }
 
 export interface PassOptions {
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Also delete this orchestrator's registrations whose containers are gone. */
   purgeOrphans?: boolean;
   /** Only remove: for passes whose demand may be stale, where a creation could double a runner. */
   removalsOnly?: boolean;
+  /** Only create: for passes nudged by a webhook, whose demand may be partial, where a removal could be wrong. */
+  createsOnly?: boolean;
 }
 
 /** What one pass did, for logs and tests. */
@@ -91,6 +93,7 @@ export class Reconciler {
     for (const action of plan.actions) {
       if (signal?.aborted) break;
       if (options.removalsOnly && action.kind === 'create') continue;
+      if (options.createsOnly && action.kind === 'remove') continue;
       try {
         if (action.kind === 'remove') {
           log.info(

@@ -2,3 +2,4 @@ export * from './error-codes.js';
 export * from './app-error.js';
 export * from './runner.js';
 export * from './validate.js';
+export * from './workflow-job-event.js';

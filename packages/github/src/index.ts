@@ -4,3 +4,47 @@ export * from './logger.js';
 export * from './errors.js';
 export * from './octokit-client.js';
 export * from './octokit-github.js';
+export type {
+  GitHubRepository,
+  GitHubRunStatus,
+  GitHubWorkflow,
+  GitHubWorkflowJob,
+  GitHubWorkflowRun,
+  ListOptions,
+  RepositoryRef,
+  WorkflowState,
+} from './discovery/types.js';
+export type { GitHubAuthKind } from './discovery/discovery-requests.js';
+export {
+  conditionalRequests,
+  type ConditionalRequestOptions,
+  type ConditionalRequests,
+} from './conditional/conditional-requests.js';
+export { DEFAULT_MAX_ENTRIES, type ConditionalRequestStats } from './conditional/etag-cache.js';
+export {
+  classifyRateLimitError,
+  type RateLimitHit,
+  type RateLimitKind,
+} from './rate-limit/classify-rate-limit.js';
+export { readRateLimitHeaders, type RateLimitHeaders } from './rate-limit/read-headers.js';
+export {
+  RateLimitState,
+  type RateLimitSnapshot,
+  type RateLimitStateOptions,
+} from './rate-limit/rate-limit-state.js';
+export {
+  guardRateLimits,
+  observeRateLimits,
+  type RateLimitPluginOptions,
+} from './rate-limit/rate-limit-plugins.js';
+export { suggestDelayMs, MAX_SLOWDOWN_FACTOR, SLOWDOWN_THRESHOLD } from './rate-limit/suggested-delay.js';
+export { analyzeWorkflow, selfHostedVerdict, usesSelfHostedRunners } from './workflows/analyze-workflow.js';
+export { isGitHubHostedLabel } from './workflows/github-hosted-labels.js';
+export { hasSelfHostedLabel } from './workflows/verdict.js';
+export type {
+  JobRunsOnKind,
+  RunsOnTarget,
+  SelfHostedVerdict,
+  WorkflowAnalysis,
+  WorkflowJobAnalysis,
+} from './workflows/types.js';

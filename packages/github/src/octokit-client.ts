@@ -1,14 +1,37 @@
+import { createHash } from 'node:crypto';
 import { Octokit } from '@octokit/rest';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
+import {
+  conditionalRequests,
+  type ConditionalRequestOptions,
+  type ConditionalRequests,
+} from './conditional/conditional-requests.js';
 import type { LoggerLike } from './logger.js';
+import { guardRateLimits, observeRateLimits } from './rate-limit/rate-limit-plugins.js';
+import type { RateLimitState } from './rate-limit/rate-limit-state.js';
 
 /** The REST API version this client is written against; sent on every request. */
 export const GITHUB_API_VERSION = '2022-11-28';
 
-const ThrottledOctokit = Octokit.plugin(throttling, retry);
-/** An Octokit with the throttling and retry plugins (typed as the plain REST client: the plugins add no methods we call). */
-export type GitHubOctokit = Octokit;
+/** What this package's plugins add to an Octokit instance. */
+export interface GitHubClientExtensions {
+  /** The client's view of GitHub's rate limit, read from every answer. */
+  readonly rateLimit: RateLimitState;
+  /** Counters of conditional GETs (304s and 200s). */
+  readonly conditionalRequests: ConditionalRequests;
+}
+
+/**
+ * An Octokit with this package's plugins: conditional GETs, rate-limit tracking and guarding, throttling, and
+ * retries.
+ */
+export type GitHubOctokit = Octokit & GitHubClientExtensions;
+
+// Hooks run innermost first in registration order: the observers see every raw attempt (and turn 304s into
+// answers) before throttling and retry act on it; the guard, outermost, sees only what they gave up on.
+const ThrottledOctokit: new (options: ConstructorParameters<typeof Octokit>[0]) => GitHubOctokit =
+  Octokit.plugin(observeRateLimits, conditionalRequests, throttling, retry, guardRateLimits);
 
 export interface OctokitClientOptions {
   /** REST base, e.g. `https://api.github.com` or `https://HOST/api/v3`. */
@@ -21,11 +44,24 @@ export interface OctokitClientOptions {
   maxRateLimitWaitSeconds?: number;
   /** Retries of 5xx and network errors (default 2). */
   retries?: number;
+  /**
+   * Conditional GETs (on by default). `identity` defaults to a hash of the token; set it for other
+   * credentials (e.g. `app:ID:installation:ID`).
+   */
+  conditionalRequests?: ConditionalRequestOptions;
+}
+
+/** A stable, non-secret name for a credential: part of the conditional-request cache keys. */
+export function credentialIdentity(token: string): string {
+  return `token:${createHash('sha256').update(token).digest('hex').slice(0, 16)}`;
 }
 
 /**
- * Builds the Octokit every GitHub call goes through: API version header, throttling (GitHub's primary and
- * secondary rate limits, waits of at most `maxRateLimitWaitSeconds`), and retries of transient failures.
+ * Builds the Octokit every GitHub call goes through: API version header, conditional GETs (`ETag` /
+ * `If-None-Match`; a 304 costs no rate limit), rate-limit tracking with one ⚠️ WARNING per limited period,
+ * throttling (GitHub's primary and secondary rate limits, waits of at most `maxRateLimitWaitSeconds`; a longer
+ * one fails at once with `github.rate_limited`), and retries of 5xx and network failures (never of 429s: those
+ * are rate limits).
  */
 export function createOctokit(options: OctokitClientOptions): GitHubOctokit {
   const maxWait = options.maxRateLimitWaitSeconds ?? 60;
@@ -35,35 +71,47 @@ export function createOctokit(options: OctokitClientOptions): GitHubOctokit {
     debug: (message: string) => log.debug({ component: 'octokit' }, message),
     info: (message: string) => log.debug({ component: 'octokit' }, message),
     warn: (message: string) => log.warn({ component: 'octokit' }, message),
-    error: (message: string) => log.error({ component: 'octokit' }, message),
+    // Octokit's request log reports every non-2xx here, expected ones too (304s, the 404 of an idempotent
+    // delete); the errors that matter reach the caller as AppErrors, so this stays at debug.
+    error: (message: string) => log.debug({ component: 'octokit' }, message),
   };
   const onLimit =
     (kind: 'primary' | 'secondary') =>
     (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
       const willRetry = retryCount < 1 && retryAfter <= maxWait;
-      log.warn(
+      // The ⚠️ WARNING comes from the RateLimitState, once per limited period; this is the per-request detail.
+      log.debug(
         {
-          category: 'WARNING',
           kind,
           retryAfterSeconds: retryAfter,
           method: request.method,
           url: request.url,
           willRetry,
         },
-        `GitHub ${kind} rate limit reached`,
+        `GitHub ${kind} rate limit met by a request`,
       );
       return willRetry;
     };
-  return new ThrottledOctokit({
+  const octokit = new ThrottledOctokit({
     baseUrl: options.baseUrl,
     auth: options.auth,
     userAgent: options.userAgent,
     log: octokitLog,
-    headers: { 'x-github-api-version': GITHUB_API_VERSION },
     throttle: {
       onRateLimit: onLimit('primary'),
       onSecondaryRateLimit: onLimit('secondary'),
     },
-    retry: { retries: options.retries ?? 2 },
+    // 429 is a rate limit: the throttling plugin decides whether to wait, the retry plugin must not hammer on.
+    retry: { retries: options.retries ?? 2, doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
+    conditionalRequests: {
+      identity: credentialIdentity(options.auth),
+      ...options.conditionalRequests,
+    },
+    rateLimit: { logger: log, maxWaitSeconds: maxWait },
   });
+  // Octokit's constructor has no `headers` option (it drops one silently): the version goes on every request here.
+  octokit.hook.before('request', (request) => {
+    request.headers['x-github-api-version'] ??= GITHUB_API_VERSION;
+  });
+  return octokit;
 }

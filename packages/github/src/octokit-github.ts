@@ -1,5 +1,19 @@
+import type { ConditionalRequestStats } from './conditional/etag-cache.js';
+import { collectPages } from './discovery/collect-pages.js';
+import * as discovery from './discovery/discovery-requests.js';
+import type { GitHubAuthKind } from './discovery/discovery-requests.js';
+import type {
+  GitHubRepository,
+  GitHubRunStatus,
+  GitHubWorkflow,
+  GitHubWorkflowJob,
+  GitHubWorkflowRun,
+  ListOptions,
+  RepositoryRef,
+} from './discovery/types.js';
 import { toAppError, statusOf } from './errors.js';
 import type { GitHubOctokit } from './octokit-client.js';
+import type { RateLimitSnapshot } from './rate-limit/rate-limit-state.js';
 import type {
   CallOptions,
   DeleteRunnerResult,
@@ -37,15 +51,31 @@ function requestOptions(options: CallOptions | undefined): { request: { signal?:
   return { request: options?.signal ? { signal: options.signal } : {} };
 }
 
-/** The GitHub port over Octokit (REST). */
+/** Options of {@link OctokitGitHub}. */
+export interface OctokitGitHubOptions {
+  /** How the Octokit authenticates: decides how every reachable repository is listed. Default `token`. */
+  authKind?: GitHubAuthKind;
+}
+
+function repoName(repo: RepositoryRef): string {
+  return typeof repo === 'string' ? repo : `${repo.owner}/${repo.name}`;
+}
+
+/** The GitHub port over Octokit (REST); build the Octokit with `createOctokit`. */
 export class OctokitGitHub implements GitHubPort {
   readonly #octokit: GitHubOctokit;
   readonly #credentialHint: string;
+  readonly #authKind: GitHubAuthKind;
 
   /** `credentialHint` names the setting to check on a 401, e.g. "GITHUB_RUNNER_TOKEN". */
-  constructor(octokit: GitHubOctokit, credentialHint = 'GITHUB_RUNNER_TOKEN') {
+  constructor(
+    octokit: GitHubOctokit,
+    credentialHint = 'GITHUB_RUNNER_TOKEN',
+    options: OctokitGitHubOptions = {},
+  ) {
     this.#octokit = octokit;
     this.#credentialHint = credentialHint;
+    this.#authKind = options.authKind ?? 'token';
   }
 
   async #call<T>(what: string, run: () => Promise<T>): Promise<T> {
@@ -101,10 +131,12 @@ export class OctokitGitHub implements GitHubPort {
 
   listRunners(scope: GitHubScope, options?: CallOptions): Promise<GitHubRunner[]> {
     return this.#call(`list the runners of ${scopeTarget(scope)}`, async () => {
-      const runners = await this.#octokit.paginate(`GET ${scopePath(scope)}/actions/runners`, {
-        per_page: 100,
-        ...requestOptions(options),
-      });
+      // collectPages rather than octokit.paginate, which drops the signal after the first page.
+      const runners = await collectPages(
+        this.#octokit,
+        { route: `GET ${scopePath(scope)}/actions/runners`, params: {}, itemsKey: 'runners', maxPages: 100 },
+        options,
+      );
       return (runners as RawRunner[]).map(toRunner);
     });
   }
@@ -147,5 +179,61 @@ export class OctokitGitHub implements GitHubPort {
       const remaining = response.headers['x-ratelimit-remaining'];
       return { rateLimitRemaining: remaining === undefined ? null : Number(remaining) };
     });
+  }
+
+  listAccessibleRepositories(options?: ListOptions): Promise<GitHubRepository[]> {
+    return this.#call('list the repositories the credentials reach', () =>
+      discovery.listAccessibleRepositories(this.#octokit, this.#authKind, options),
+    );
+  }
+
+  listOrganizationRepositories(org: string, options?: ListOptions): Promise<GitHubRepository[]> {
+    return this.#call(`list the repositories of organization ${org}`, () =>
+      discovery.listOrganizationRepositories(this.#octokit, org, options),
+    );
+  }
+
+  listWorkflows(repo: RepositoryRef, options?: ListOptions): Promise<GitHubWorkflow[]> {
+    return this.#call(`list the workflows of ${repoName(repo)}`, () =>
+      discovery.listWorkflows(this.#octokit, repo, options),
+    );
+  }
+
+  getWorkflowFile(repo: RepositoryRef, path: string, options?: CallOptions): Promise<string | null> {
+    return this.#call(`read ${path} of ${repoName(repo)}`, () =>
+      discovery.getWorkflowFile(this.#octokit, repo, path, options),
+    );
+  }
+
+  listQueuedRuns(repo: RepositoryRef, options?: ListOptions): Promise<GitHubWorkflowRun[]> {
+    return this.listRunsByStatus(repo, 'queued', options);
+  }
+
+  listRunsByStatus(
+    repo: RepositoryRef,
+    status: Exclude<GitHubRunStatus, 'unknown'>,
+    options?: ListOptions,
+  ): Promise<GitHubWorkflowRun[]> {
+    return this.#call(`list the ${status} runs of ${repoName(repo)}`, () =>
+      discovery.listRunsByStatus(this.#octokit, repo, status, options),
+    );
+  }
+
+  listRunJobs(repo: RepositoryRef, runId: number, options?: ListOptions): Promise<GitHubWorkflowJob[]> {
+    return this.#call(`list the jobs of run ${runId} of ${repoName(repo)}`, () =>
+      discovery.listRunJobs(this.#octokit, repo, runId, options),
+    );
+  }
+
+  rateLimitStatus(): RateLimitSnapshot {
+    return this.#octokit.rateLimit.snapshot();
+  }
+
+  suggestedPollDelayMs(baseIntervalMs: number): number {
+    return this.#octokit.rateLimit.suggestedDelayMs(baseIntervalMs);
+  }
+
+  conditionalRequestStats(): ConditionalRequestStats {
+    return this.#octokit.conditionalRequests.stats();
   }
 }

@@ -1,3 +1,14 @@
+import type { ConditionalRequestStats } from './conditional/etag-cache.js';
+import type {
+  GitHubRepository,
+  GitHubRunStatus,
+  GitHubWorkflow,
+  GitHubWorkflowJob,
+  GitHubWorkflowRun,
+  ListOptions,
+  RepositoryRef,
+} from './discovery/types.js';
+import type { RateLimitSnapshot } from './rate-limit/rate-limit-state.js';
 import type { GitHubScope } from './scope.js';
 
 /** Options every port call takes. */
@@ -67,4 +78,56 @@ export interface GitHubPort {
   deleteRunner(scope: GitHubScope, runnerId: number, options?: CallOptions): Promise<DeleteRunnerResult>;
   /** Checks that GitHub answers and the credentials are accepted (`GET /rate_limit`, which costs no rate limit). */
   ping(options?: CallOptions): Promise<{ rateLimitRemaining: number | null }>;
+
+  // Discovery (automatic mode). Every listing follows `Link` to the last page, 100 items a page, and every GET is
+  // conditional: an unchanged page is answered 304 from the client's cache and costs no rate limit. A listing
+  // that GitHub refuses for its rate limit fails with `github.rate_limited` (retryable, `details.retryAfterSeconds`).
+
+  /**
+   * Every repository the credentials reach: `GET /user/repos` (owned, collaborator, organization member) for a
+   * token, `GET /installation/repositories` for a GitHub App installation (the adapter's `authKind`). Archived and
+   * disabled repositories are included, flagged: callers skip them.
+   */
+  listAccessibleRepositories(options?: ListOptions): Promise<GitHubRepository[]>;
+  /** Every repository of an organization (`GET /orgs/{org}/repos`, all types). Unknown organization: `github.not_found`. */
+  listOrganizationRepositories(org: string, options?: ListOptions): Promise<GitHubRepository[]>;
+  /**
+   * The workflows registered in a repository, any state (only `active` ones run). Paths outside
+   * `.github/workflows/` are GitHub's own dynamic workflows (CodeQL, Dependabot), which have no file.
+   */
+  listWorkflows(repo: RepositoryRef, options?: ListOptions): Promise<GitHubWorkflow[]>;
+  /**
+   * A workflow file's text on the default branch, base64-decoded; null when there is no such file (404, or the
+   * path is a directory, symlink or submodule). Asked again each time, but conditionally: an unchanged file is a
+   * free 304 answered from the cache, so callers may call this every discovery pass.
+   */
+  getWorkflowFile(repo: RepositoryRef, path: string, options?: CallOptions): Promise<string | null>;
+  /**
+   * Runs whose status is `queued`, newest first. GitHub returns at most 1,000 runs for a filtered search: beyond
+   * that the oldest are missing until the newer ones leave the queue. A run is `in_progress` as soon as one of its
+   * jobs is, while later jobs (`needs:`) may still be queued: use {@link GitHubPort.listRunsByStatus} with
+   * `in_progress` to see those.
+   */
+  listQueuedRuns(repo: RepositoryRef, options?: ListOptions): Promise<GitHubWorkflowRun[]>;
+  /** Runs with the given status, newest first, at most 1,000 (GitHub's cap on filtered searches). */
+  listRunsByStatus(
+    repo: RepositoryRef,
+    status: Exclude<GitHubRunStatus, 'unknown'>,
+    options?: ListOptions,
+  ): Promise<GitHubWorkflowRun[]>;
+  /**
+   * The jobs of a run's latest attempt, with the labels GitHub matches runners against. Tolerant of GitHub's
+   * quirks: a missing `created_at` (then `started_at`), `waiting`/`pending` statuses, `runner_*` null until taken.
+   */
+  listRunJobs(repo: RepositoryRef, runId: number, options?: ListOptions): Promise<GitHubWorkflowJob[]>;
+
+  /** What the client knows of GitHub's rate limit, read from every answer (for health and metrics). */
+  rateLimitStatus(): RateLimitSnapshot;
+  /**
+   * How long a poller should wait before its next cycle: `baseIntervalMs` while the budget is healthy, longer as
+   * `x-ratelimit-remaining` falls, until the limit lifts while it is in force (see `suggestDelayMs`).
+   */
+  suggestedPollDelayMs(baseIntervalMs: number): number;
+  /** Counters of conditional GETs since the client was made (304s are the requests that cost nothing). */
+  conditionalRequestStats(): ConditionalRequestStats;
 }

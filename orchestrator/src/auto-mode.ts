@@ -1,0 +1,48 @@
+import { analyzeWorkflow, usesSelfHostedRunners } from '@gha-ephemeral/github';
+import type { Logger } from '@gha-ephemeral/logging';
+import { DemandBook } from './auto/demand-book.js';
+import type { DiscoverySource } from './auto/discovery-source.js';
+import { JobPoller } from './auto/job-poller.js';
+import { Reconciler } from './auto/reconciler.js';
+import type { OrchestratorConfig } from './config.js';
+import type { AutoMode } from './loops.js';
+import type { RunnerService } from './runners/runner-service.js';
+import type { GitHubPort } from '@gha-ephemeral/github';
+
+/** Builds automatic mode's poller and reconciler from the configuration. */
+export function createAutoMode(options: {
+  config: OrchestratorConfig;
+  github: GitHubPort & DiscoverySource;
+  runners: RunnerService;
+  logger: Logger;
+  nextPollDelayMs?: (baseMs: number) => number;
+}): AutoMode {
+  const { config, github, runners, logger } = options;
+  const poller = new JobPoller({
+    source: github,
+    usesSelfHosted: (text) => usesSelfHostedRunners(analyzeWorkflow(text)),
+    mode: config.DISCOVERY_MODE,
+    organizations: config.GITHUB_ORGANIZATION,
+    refreshIntervalMs: config.DISCOVERY_REFRESH_INTERVAL * 1000,
+    logger: logger.child({ component: 'poller' }),
+  });
+  const reconciler = new Reconciler({
+    runners,
+    github,
+    logger: logger.child({ component: 'reconciler' }),
+    orchestratorId: config.ORCHESTRATOR_ID,
+    poolLabels: runners.poolLabels,
+    limits: {
+      maxRunners: config.MAX_RUNNERS,
+      startTimeoutMs: config.RUNNER_START_TIMEOUT * 1000,
+      idleTimeoutMs: config.RUNNER_IDLE_TIMEOUT * 1000,
+    },
+  });
+  return {
+    poller,
+    reconciler,
+    book: new DemandBook(),
+    checkIntervalMs: config.RUNNER_CHECK_INTERVAL * 1000,
+    ...(options.nextPollDelayMs ? { nextPollDelayMs: options.nextPollDelayMs } : {}),
+  };
+}

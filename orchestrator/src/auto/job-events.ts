@@ -1,0 +1,105 @@
+import type { WorkflowJobEvent } from '@gha-ephemeral/contract';
+import type { GitHubScope } from '@gha-ephemeral/github';
+import type { Logger } from '@gha-ephemeral/logging';
+import type { RunnerService } from '../runners/runner-service.js';
+import type { DemandBook } from './demand-book.js';
+import { labelsMatch } from './plan.js';
+import type { Reconciler } from './reconciler.js';
+
+/** How many delivery ids are remembered to recognise GitHub's redeliveries. */
+const REMEMBERED_DELIVERIES = 10_000;
+
+/** What became of one delivery. */
+export type JobEventOutcome = 'duplicate' | 'ignored' | 'queued' | 'started' | 'completed';
+
+export interface JobEventsDeps {
+  book: DemandBook;
+  /** Null when automatic mode is off: queued jobs are then left to whoever creates runners. */
+  reconciler: Reconciler | null;
+  runners: RunnerService;
+  logger: Logger;
+  mode: 'all' | 'organization';
+  organizations: readonly string[];
+}
+
+/**
+ * The webhook signal: `workflow_job` deliveries turned into demand at once. `queued` adds the job and nudges the
+ * reconciler (the same plan as the poller's, so the two never double up); `in_progress` and `completed` drop it,
+ * and `completed` also makes sure the runner that ran it is gone (an ephemeral runner exits by itself; this is
+ * the safety net). A redelivery (same `X-GitHub-Delivery`) does nothing.
+ */
+export class JobEvents {
+  readonly #deps: JobEventsDeps;
+  readonly #seen = new Set<string>();
+  readonly #organizations: Set<string>;
+
+  constructor(deps: JobEventsDeps) {
+    this.#deps = deps;
+    this.#organizations = new Set(deps.organizations.map((org) => org.toLowerCase()));
+  }
+
+  #remember(deliveryId: string): boolean {
+    if (this.#seen.has(deliveryId)) return false;
+    this.#seen.add(deliveryId);
+    if (this.#seen.size > REMEMBERED_DELIVERIES) {
+      const oldest = this.#seen.values().next().value;
+      if (oldest !== undefined) this.#seen.delete(oldest);
+    }
+    return true;
+  }
+
+  /** The runner scope a job's repository is served from, or null when this orchestrator does not serve it. */
+  #scopeOf(event: WorkflowJobEvent): GitHubScope | null {
+    const [owner = '', repo = ''] = event.repository.split('/');
+    if (this.#deps.mode === 'all') return { kind: 'repository', owner, repo };
+    return this.#organizations.has(owner.toLowerCase()) ? { kind: 'organization', org: owner } : null;
+  }
+
+  /** Acts on one delivery; resolves when the resulting pass is done. */
+  async handle(event: WorkflowJobEvent, signal?: AbortSignal): Promise<JobEventOutcome> {
+    if (!this.#remember(event.deliveryId)) return 'duplicate';
+    const { book, logger } = this.#deps;
+    const log = logger.child({ delivery: event.deliveryId, job: event.job.id, repository: event.repository });
+    const scope = this.#scopeOf(event);
+    switch (event.action) {
+      case 'queued': {
+        const { reconciler } = this.#deps;
+        if (
+          reconciler === null ||
+          scope === null ||
+          !labelsMatch(event.job.labels, this.#deps.runners.poolLabels)
+        ) {
+          log.debug({ labels: event.job.labels }, 'queued job is not for this pool');
+          return 'ignored';
+        }
+        book.add(scope, {
+          id: event.job.id,
+          runId: event.job.runId,
+          repository: event.repository,
+          labels: event.job.labels,
+          createdAt: event.job.createdAt ?? new Date().toISOString(),
+        });
+        log.info({ category: 'MONITOR', labels: event.job.labels }, 'job queued');
+        await reconciler.reconcile(book.demand(), { signal, createsOnly: true });
+        return 'queued';
+      }
+      case 'in_progress':
+        book.remove(event.job.id);
+        if (scope) this.#deps.runners.directory.invalidate(scope);
+        log.info({ category: 'MONITOR', runner: event.job.runnerName }, 'job started');
+        return 'started';
+      case 'completed': {
+        book.remove(event.job.id);
+        const name = event.job.runnerName;
+        if (name) {
+          const removed = await this.#deps.runners.remove(name, signal).catch(() => null);
+          if (removed)
+            log.info({ category: 'MONITOR', runner: name }, 'removed the runner of a completed job');
+        }
+        return 'completed';
+      }
+      case 'waiting':
+        return 'ignored';
+    }
+  }
+}
