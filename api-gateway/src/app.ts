@@ -1,0 +1,81 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from '@gha-ephemeral/logging';
+import { ApiKeyRing } from './auth/api-key-ring.js';
+import { registerClientIdentity } from './auth/client-identity.js';
+import type { CorsOrigins, TrustProxy } from './config-fields.js';
+import { docsRoutes } from './docs/docs-routes.js';
+import { buildOpenApiDocument } from './docs/openapi-document.js';
+import { frameworkErrorHandler, registerErrorHandler } from './error-handler.js';
+import { handleClientError } from './http/client-error.js';
+import { registerCors } from './http/cors.js';
+import { registerJsonBody } from './http/json-body.js';
+import { registerRateLimit, type RateLimitSettings } from './http/rate-limit.js';
+import { registerRequestLog } from './http/request-log.js';
+import { healthRoutes } from './routes/health.js';
+import { runnerRoutes } from './routes/runners.js';
+import type { OrchestratorPort } from './upstream/orchestrator-client.js';
+
+/** What {@link buildApp} needs; `main.ts` builds it from the configuration, tests build it by hand. */
+export interface AppDeps {
+  logger: Logger;
+  orchestrator: OrchestratorPort;
+  /** The gateway's version, in `/health` and the OpenAPI document. */
+  version: string;
+  /** `GATEWAY_API_KEYS`; empty closes the runner routes (401 `auth.not_configured`). */
+  apiKeys: readonly string[];
+  rateLimit: RateLimitSettings;
+  corsOrigins: CorsOrigins;
+  trustProxy: TrustProxy;
+}
+
+/** Largest request body accepted: a create request with 100 long labels is well under it. */
+export const BODY_LIMIT = 64 * 1024;
+
+/** Fastify counts hops itself, but its types only take the other forms: a hop count as the equivalent function. */
+function fastifyTrustProxy(
+  setting: TrustProxy,
+): boolean | string[] | ((address: string, hop: number) => boolean) {
+  return typeof setting === 'number' ? (_address, hop) => hop < setting : setting;
+}
+
+/**
+ * Builds the gateway's HTTP app. Never listens: `main.ts` does, and tests use `inject()` or `listen({ port: 0 })`.
+ * The order is the order of the checks a request meets: CORS, identity, rate limit, API key, body, schema.
+ */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  // pino's Logger is a FastifyBaseLogger; typed as one, the app's type stays the plain FastifyInstance.
+  const logger: FastifyBaseLogger = deps.logger.child({ component: 'http' });
+  const app = Fastify({
+    loggerInstance: logger,
+    // Our own REQUEST/RESPONSE lines replace Fastify's (see http/request-log.ts).
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: BODY_LIMIT,
+    trustProxy: fastifyTrustProxy(deps.trustProxy),
+    return503OnClosing: true,
+    genReqId: () => randomUUID(),
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler: handleClientError,
+  });
+  const keys = new ApiKeyRing(deps.apiKeys);
+  if (!keys.configured) {
+    logger.warn(
+      { category: 'WARNING' },
+      'GATEWAY_API_KEYS is empty: the runner routes answer 401 until at least one key is configured',
+    );
+  }
+
+  registerJsonBody(app);
+  registerRequestLog(app);
+  await registerCors(app, deps.corsOrigins);
+  registerClientIdentity(app, keys);
+  await registerRateLimit(app, deps.rateLimit);
+  registerErrorHandler(app);
+
+  const startedAt = Date.now();
+  await app.register(healthRoutes, { orchestrator: deps.orchestrator, version: deps.version, startedAt });
+  await app.register(runnerRoutes, { orchestrator: deps.orchestrator });
+  await app.register(docsRoutes, { document: buildOpenApiDocument({ version: deps.version }) });
+  return app;
+}
