@@ -18,7 +18,11 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['packages/*/src/**/*.test.ts', 'orchestrator/src/**/*.test.ts', 'api-gateway/src/**/*.test.ts'],
+          include: [
+            'packages/*/src/**/*.test.ts',
+            'orchestrator/src/**/*.test.ts',
+            'api-gateway/src/**/*.test.ts',
+          ],
         },
       },
       {
@@ -27,7 +31,11 @@ export default defineConfig({
           name: 'integration',
           // Fails the run at once when no Docker engine answers; builds the local images when missing.
           globalSetup: ['packages/testkit/src/global-setup.ts'],
-          include: ['packages/*/test/**/*.test.ts', 'orchestrator/test/**/*.test.ts', 'api-gateway/test/**/*.test.ts'],
+          include: [
+            'packages/*/test/**/*.test.ts',
+            'orchestrator/test/**/*.test.ts',
+            'api-gateway/test/**/*.test.ts',
+          ],
         },
       },
     ],

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { AppError, type Runner } from '@gha-ephemeral/contract';
+import { AppError, isAppError, type Runner } from '@gha-ephemeral/contract';
 import {
   scopeFromTarget,
   scopeTarget,
@@ -149,15 +149,7 @@ export class RunnerService {
     const log = this.#deps.logger.child({ runner: name, target });
 
     const registrationToken = uses.has('registration_token') ? await this.#tokens.get(scope, signal) : '';
-    let jit: JitRunner | null = null;
-    if (uses.has('jit_config')) {
-      jit = await this.#deps.github.generateJitConfig(
-        scope,
-        { name, labels: labels.all, runnerGroupId: settings.runnerGroupId },
-        { signal },
-      );
-      this.#deps.onSecret(jit.encodedJitConfig);
-    }
+    const jit = uses.has('jit_config') ? await this.#registerJit(scope, name, labels.all, signal) : null;
     const record: RunnerRecord = {
       id: name,
       scope: scope.kind,
@@ -204,6 +196,27 @@ export class RunnerService {
       log.error({ err: error }, 'runner could not be started');
       throw error;
     }
+  }
+
+  /**
+   * Registers a just-in-time runner. GitHub creates the record at once, so when an answer is lost (a timeout, a
+   * retry) the next attempt meets 409: the record left by the lost answer is then deleted, so that no
+   * registration leaks, and the registration is made again.
+   */
+  async #registerJit(scope: GitHubScope, name: string, labels: string[], signal?: AbortSignal): Promise<JitRunner> {
+    const request = { name, labels, runnerGroupId: this.#settings.runnerGroupId };
+    let jit: JitRunner;
+    try {
+      jit = await this.#deps.github.generateJitConfig(scope, request, { signal });
+    } catch (error) {
+      if (!(isAppError(error) && error.code === 'github.conflict')) throw error;
+      this.#deps.logger.warn({ runner: name }, 'a runner of that name is already registered; replacing it');
+      const stale = await this.#deps.github.findRunnerByName(scope, name, { signal });
+      if (stale) await this.#deps.github.deleteRunner(scope, stale.id, { signal });
+      jit = await this.#deps.github.generateJitConfig(scope, request, { signal });
+    }
+    this.#deps.onSecret(jit.encodedJitConfig);
+    return jit;
   }
 
   async #registrations(scopes: GitHubScope[], signal?: AbortSignal): Promise<Map<string, GitHubRunner>> {
