@@ -42,7 +42,7 @@ describe('orchestrator configuration', () => {
     }
     expect(message).toMatch(/^Invalid configuration \(7 problems\)/);
     expect(message).toMatch(
-      /RUNNER_CHECK_INTERVAL: expected a whole number of seconds \(5-86400\), got "soon"/,
+      /RUNNER_CHECK_INTERVAL: expected a whole number of seconds \(1-86400\), got "soon"/,
     );
     expect(message).toMatch(/MAX_RUNNERS: expected a whole number \(1-1000\), got "0"/);
     expect(message).toMatch(/LOG_LEVEL: expected one of DEBUG, INFO, WARNING, ERROR, CRITICAL/);

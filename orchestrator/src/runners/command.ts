@@ -15,10 +15,10 @@ export function splitCommand(text: string): string[] {
       words.push(entry.pattern);
     } else if ('op' in entry) {
       throw new Error(
-        `RUNNER_COMMAND contains the shell operator "${entry.op}", but it is not run by a shell; quote it, or use sh -c '…' explicitly`,
+        `contains the shell operator "${entry.op}", but it is not run by a shell; quote it, or use sh -c '…' explicitly`,
       );
     } else {
-      throw new Error('RUNNER_COMMAND contains a "#" comment; quote the "#" or remove the comment');
+      throw new Error('contains a "#" comment; quote the "#" or remove the comment');
     }
   }
   return words;
