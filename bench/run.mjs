@@ -5,9 +5,15 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { discoveryBenchFailed, discoverySettings, formatDiscoveryBench, runDiscoveryBench } from './discovery.mjs';
 import { benchSettings, formatGatewayBench, gatewayBenchFailed, runGatewayBench } from './gateway.mjs';
 
 const SUITES = {
+  discovery: {
+    run: () => runDiscoveryBench(discoverySettings()),
+    format: formatDiscoveryBench,
+    failed: discoveryBenchFailed,
+  },
   gateway: {
     run: () => runGatewayBench(benchSettings()),
     format: formatGatewayBench,

@@ -9,6 +9,8 @@ import { jobEventRoutes } from './routes/job-events.js';
 import { runnerRoutes } from './routes/runners.js';
 import type { JobEvents } from './auto/job-events.js';
 import type { RunnerService } from './runners/runner-service.js';
+import { metricsRoutes } from './metrics/metrics-routes.js';
+import type { OrchestratorMetrics } from './metrics/orchestrator-metrics.js';
 
 export interface AppDeps {
   logger: Logger;
@@ -17,6 +19,8 @@ export interface AppDeps {
   events: JobEvents;
   /** `ORCHESTRATOR_API_TOKEN`: when set, runner routes require `Authorization: Bearer <it>`. */
   apiToken: string | null;
+  /** Served at `GET /metrics` (without the API token) when given. */
+  metrics?: OrchestratorMetrics;
 }
 
 /** Largest request body accepted (a create request is a few hundred bytes). */
@@ -45,7 +49,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.removeContentTypeParser('text/plain');
 
   app.addHook('onRequest', async (request) => {
-    if (deps.apiToken === null || request.url === '/health' || request.url.startsWith('/health?')) return;
+    if (deps.apiToken === null || /^\/(?:health|metrics)(?:\?|$)/.test(request.url)) return;
     const header = request.headers.authorization ?? '';
     const match = /^Bearer (.+)$/i.exec(header);
     if (!match?.[1] || !safeEqual(match[1], deps.apiToken)) {
@@ -59,5 +63,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes, { health: deps.health });
   await app.register(runnerRoutes, { runners: deps.runners });
   await app.register(jobEventRoutes, { events: deps.events });
+  if (deps.metrics) await app.register(metricsRoutes, { metrics: deps.metrics });
   return app;
 }

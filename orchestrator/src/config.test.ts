@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,6 +6,19 @@ import { describe, expect, it } from 'vitest';
 import { loadOrchestratorConfig, redactedOrchestratorConfig } from './config.js';
 
 const TOKEN = 'ghp_' + 'a'.repeat(36);
+// Made at run time: no key is ever committed.
+const APP_KEY = generateKeyPairSync('rsa', { modulusLength: 1024 })
+  .privateKey.export({ type: 'pkcs1', format: 'pem' })
+  .toString();
+
+function problemsOf(env: Record<string, string>): string {
+  try {
+    loadOrchestratorConfig(env);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  return '';
+}
 
 describe('orchestrator configuration', () => {
   it('has the documented defaults', () => {
@@ -86,5 +100,52 @@ describe('redacted configuration', () => {
     expect(shown).toContain('{registration_token}');
     expect(shown).toContain('"GITHUB_RUNNER_TOKEN":"[set]"');
     expect(shown).toContain('/home/runner/run.sh --name {runner_name}');
+  });
+});
+
+describe('GitHub App authentication settings', () => {
+  it('takes an App instead of a token, with the key from a file and the installation optional', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'orch-config-'));
+    const file = join(dir, 'app.pem');
+    writeFileSync(file, APP_KEY);
+    try {
+      const config = loadOrchestratorConfig({ GITHUB_APP_ID: '12345', GITHUB_APP_PRIVATE_KEY_FILE: file });
+      expect(config.GITHUB_RUNNER_TOKEN).toBeUndefined();
+      expect(config.githubApp).toEqual({ appId: '12345', privateKey: APP_KEY.trim(), installationId: undefined });
+      const shown = JSON.stringify(redactedOrchestratorConfig(config));
+      expect(shown).not.toContain('PRIVATE KEY');
+      expect(shown).toContain('"GITHUB_APP_PRIVATE_KEY":"[set]"');
+      expect(shown).toContain('"githubAuth":"app"');
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
+  });
+
+  it('reads a key written on one line with \\n escapes, and a client id as the App id', () => {
+    const config = loadOrchestratorConfig({
+      GITHUB_APP_ID: 'Iv23liABCDEF',
+      GITHUB_APP_PRIVATE_KEY: APP_KEY.trim().replace(/\n/g, '\\n'),
+      GITHUB_APP_INSTALLATION_ID: '987',
+    });
+    expect(config.githubApp).toEqual({ appId: 'Iv23liABCDEF', privateKey: APP_KEY.trim(), installationId: 987 });
+    expect(loadOrchestratorConfig({ GITHUB_RUNNER_TOKEN: TOKEN }).githubApp).toBeNull();
+  });
+
+  it('wants exactly one of a token and an App', () => {
+    expect(problemsOf({})).toMatch(/GITHUB_RUNNER_TOKEN: is required: .*or authenticate as a GitHub App with GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY/);
+    expect(problemsOf({ GITHUB_RUNNER_TOKEN: TOKEN, GITHUB_APP_ID: '1', GITHUB_APP_PRIVATE_KEY: APP_KEY })).toMatch(
+      /GITHUB_RUNNER_TOKEN: set either GITHUB_RUNNER_TOKEN or the GitHub App variables .* not both/,
+    );
+  });
+
+  it('reports every App problem at once, without quoting the key', () => {
+    const message = problemsOf({ GITHUB_APP_PRIVATE_KEY: 'not-a-key-at-all', GITHUB_APP_INSTALLATION_ID: 'x' });
+    expect(message).toMatch(/GITHUB_APP_ID: is required with GITHUB_APP_PRIVATE_KEY/);
+    expect(message).toMatch(/GITHUB_APP_PRIVATE_KEY: is not a PEM private key/);
+    expect(message).toMatch(/GITHUB_APP_INSTALLATION_ID: expected a whole number/);
+    expect(message).not.toContain('not-a-key-at-all');
+    expect(problemsOf({ GITHUB_APP_ID: 'my-app' })).toMatch(
+      /GITHUB_APP_ID: expected the App's numeric id[\s\S]*GITHUB_APP_PRIVATE_KEY: is required with GITHUB_APP_ID/,
+    );
   });
 });

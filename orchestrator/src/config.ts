@@ -15,16 +15,18 @@ import {
 import { Label, OrganizationName } from '@gha-ephemeral/contract';
 import { LOG_FORMATS, LOG_LEVEL_ALIASES, LOG_LEVELS } from '@gha-ephemeral/logging';
 import { z } from 'zod';
+import { checkGitHubAuth, githubAppFields, type GitHubAppSettings } from './config-github-auth.js';
 import { splitCommand } from './runners/command.js';
 import { compileTemplate, type RunnerTemplate } from './runners/template.js';
 
 /** The variables that hold secrets: they accept `NAME_FILE` and are never logged. */
-export const SECRETS = ['GITHUB_RUNNER_TOKEN', 'ORCHESTRATOR_API_TOKEN'] as const;
+export const SECRETS = ['GITHUB_RUNNER_TOKEN', 'GITHUB_APP_PRIVATE_KEY', 'ORCHESTRATOR_API_TOKEN'] as const;
 
 const RUNNERENV_PREFIX = 'runnerenv_';
 
 const baseSchema = z.object({
   GITHUB_RUNNER_TOKEN: envSecret(),
+  ...githubAppFields,
   GITHUB_API_URL: envUrl('https://api.github.com'),
   RUNNER_IMAGE: envString({ default: 'myoung34/github-runner:latest' }),
   RUNNER_COMMAND: envString(),
@@ -55,6 +57,8 @@ export interface OrchestratorConfig extends Readonly<z.output<typeof baseSchema>
   readonly runnerenv: Readonly<Record<string, string>>;
   readonly template: RunnerTemplate;
   readonly command: readonly string[] | null;
+  /** GitHub App credentials when the App variables are set (then `GITHUB_RUNNER_TOKEN` is not), else null. */
+  readonly githubApp: GitHubAppSettings | null;
 }
 
 /**
@@ -71,17 +75,11 @@ export function loadOrchestratorConfig(
   );
   let template: RunnerTemplate | null = null;
   let command: string[] | null = null;
+  let githubApp: GitHubAppSettings | null = null;
   const schema = baseSchema.extend(runnerenvShape).superRefine(
     (raw, ctx) => {
       const config = raw as unknown as z.output<typeof baseSchema>;
-      if (config.GITHUB_RUNNER_TOKEN === undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['GITHUB_RUNNER_TOKEN'],
-          message:
-            'is required: a GitHub token with the "repo" scope (repository runners) or "admin:org" (organization runners); set it or GITHUB_RUNNER_TOKEN_FILE',
-        });
-      }
+      githubApp = checkGitHubAuth(config, ctx);
       if (config.DISCOVERY_MODE === 'organization' && (config.GITHUB_ORGANIZATION ?? []).length === 0) {
         ctx.addIssue({
           code: 'custom',
@@ -112,17 +110,18 @@ export function loadOrchestratorConfig(
   if (template === null) throw new Error('unreachable: the runner template was not checked');
   const picked = config as Record<string, unknown>;
   const base = Object.fromEntries(Object.keys(baseSchema.shape).map((key) => [key, picked[key]]));
-  return Object.freeze({ ...(base as z.output<typeof baseSchema>), runnerenv, template, command });
+  return Object.freeze({ ...(base as z.output<typeof baseSchema>), runnerenv, template, command, githubApp });
 }
 
 /** The configuration as it may be logged: secrets shown as [set]/[unset], secret-looking runnerenv values hidden. */
 export function redactedOrchestratorConfig(config: OrchestratorConfig): Record<string, unknown> {
-  const { template: _template, command: _command, ...rest } = config;
+  const { template: _template, command: _command, githubApp, ...rest } = config;
   return redactConfig(
     {
       ...rest,
       runnerTemplate: config.template.source,
       RUNNER_COMMAND: config.command?.join(' ') ?? '(image CMD)',
+      githubAuth: githubApp === null ? 'token' : 'app',
     },
     { keys: SECRETS, records: ['runnerenv'] },
   );

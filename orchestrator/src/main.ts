@@ -1,5 +1,6 @@
 import { createLogger } from '@gha-ephemeral/logging';
 import { loadOrchestratorConfig, redactedOrchestratorConfig, type OrchestratorConfig } from './config.js';
+import { OrchestratorMetrics } from './metrics/orchestrator-metrics.js';
 import { createOrchestrator } from './server.js';
 import { VERSION } from './version.js';
 
@@ -21,9 +22,12 @@ async function main(): Promise<void> {
     level: config.LOG_LEVEL,
     verbose: config.LOG_VERBOSE,
     format: config.LOG_FORMAT,
-    secrets: [config.GITHUB_RUNNER_TOKEN, config.ORCHESTRATOR_API_TOKEN].filter((s): s is string =>
-      Boolean(s),
-    ),
+    secrets: [
+      config.GITHUB_RUNNER_TOKEN,
+      config.GITHUB_APP_PRIVATE_KEY,
+      config.githubApp?.privateKey,
+      config.ORCHESTRATOR_API_TOKEN,
+    ].filter((s): s is string => Boolean(s)),
   });
   logger.info({ category: 'START', version }, 'orchestrator starting');
   logger.info({ category: 'CONFIG', config: redactedOrchestratorConfig(config) }, 'configuration');
@@ -32,6 +36,7 @@ async function main(): Promise<void> {
     logger,
     version,
     onSecret: (secret) => redactor.add(secret),
+    metrics: new OrchestratorMetrics({ processMetrics: true }),
   });
   const loops = orchestrator.startLoops();
   const address = await orchestrator.app.listen({

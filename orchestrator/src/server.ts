@@ -10,6 +10,7 @@ import { JobEvents } from './auto/job-events.js';
 import { createAutoMode } from './auto-mode.js';
 import { startLoops, type AutoMode, type Loops } from './loops.js';
 import { RunnerService } from './runners/runner-service.js';
+import { OrchestratorMetrics } from './metrics/orchestrator-metrics.js';
 
 /** A wired orchestrator: the HTTP app, the services behind it, and its background loops (not started yet). */
 export interface Orchestrator {
@@ -17,6 +18,8 @@ export interface Orchestrator {
   runners: RunnerService;
   github: GitHubPort;
   runtime: RunnerRuntime;
+  /** The Prometheus metrics served at `/metrics`. */
+  metrics: OrchestratorMetrics;
   /** Automatic mode's poller and reconciler, when `AUTO_CREATE_RUNNERS=true`. */
   auto: AutoMode | null;
   /**
@@ -34,6 +37,30 @@ export interface OrchestratorDeps {
   /** Overrides for tests; by default the real Docker engine and Octokit. */
   runtime?: RunnerRuntime;
   github?: GitHubPort;
+  /** The metrics registry; by default a fresh one (`main.ts` passes one with the process metrics). */
+  metrics?: OrchestratorMetrics;
+}
+
+/** The GitHub port over Octokit, authenticated with the token or as the GitHub App installation. */
+function createGitHub(config: OrchestratorConfig, deps: OrchestratorDeps): GitHubPort {
+  const app = config.githubApp;
+  const octokit = createOctokit({
+    baseUrl: config.GITHUB_API_URL,
+    auth:
+      app === null
+        ? (config.GITHUB_RUNNER_TOKEN ?? '')
+        : {
+            appId: app.appId,
+            privateKey: app.privateKey,
+            installationId: app.installationId,
+            organizations: config.GITHUB_ORGANIZATION,
+          },
+    userAgent: `gha-ephemeral-runners/${deps.version}`,
+    logger: deps.logger.child({ component: 'github' }),
+  });
+  return app === null
+    ? new OctokitGitHub(octokit)
+    : new OctokitGitHub(octokit, 'GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY', { authKind: 'app-installation' });
 }
 
 /** The composition root: builds the real adapters from the configuration and wires everything together. */
@@ -42,18 +69,11 @@ export async function createOrchestrator(
   deps: OrchestratorDeps,
 ): Promise<Orchestrator> {
   const { logger } = deps;
-  const github =
-    deps.github ??
-    new OctokitGitHub(
-      createOctokit({
-        baseUrl: config.GITHUB_API_URL,
-        auth: config.GITHUB_RUNNER_TOKEN ?? '',
-        userAgent: `gha-ephemeral-runners/${deps.version}`,
-        logger: logger.child({ component: 'github' }),
-      }),
-    );
+  const github = deps.github ?? createGitHub(config, deps);
   const runtime = deps.runtime ?? new DockerRuntime({ logger: logger.child({ component: 'docker' }) });
+  const metrics = deps.metrics ?? new OrchestratorMetrics();
   const runners = new RunnerService({
+    observer: metrics,
     runtime,
     github,
     logger: logger.child({ component: 'runners' }),
@@ -87,8 +107,14 @@ export async function createOrchestrator(
     logger: logger.child({ component: 'webhooks' }),
     mode: config.DISCOVERY_MODE,
     organizations: config.GITHUB_ORGANIZATION,
+    onHandled: (action, outcome) => metrics.jobEventHandled(action, outcome),
+  });
+  metrics.attach({
+    github,
+    runnerStates: async (signal) => (await runners.list(signal)).map((runner) => runner.status),
   });
   const app = await buildApp({
+    metrics,
     logger,
     runners,
     health,
@@ -100,6 +126,7 @@ export async function createOrchestrator(
     runners,
     github,
     runtime,
+    metrics,
     auto,
     startLoops: (options = {}) =>
       startLoops({

@@ -20,6 +20,8 @@ export interface JobEventsDeps {
   logger: Logger;
   mode: 'all' | 'organization';
   organizations: readonly string[];
+  /** Told of every event and what became of it (metrics). */
+  onHandled?: (action: WorkflowJobEvent['action'], outcome: JobEventOutcome) => void;
 }
 
 /**
@@ -55,9 +57,27 @@ export class JobEvents {
     return this.#organizations.has(owner.toLowerCase()) ? { kind: 'organization', org: owner } : null;
   }
 
-  /** Acts on one delivery; resolves when the resulting pass is done. */
+  /**
+   * Acts on one delivery; resolves when the resulting pass is done. A delivery whose handling failed is
+   * forgotten again, so that the gateway's retry (or GitHub's redelivery) of it is not taken for a duplicate.
+   */
   async handle(event: WorkflowJobEvent, signal?: AbortSignal): Promise<JobEventOutcome> {
-    if (!this.#remember(event.deliveryId)) return 'duplicate';
+    let outcome: JobEventOutcome;
+    if (!this.#remember(event.deliveryId)) {
+      outcome = 'duplicate';
+    } else {
+      try {
+        outcome = await this.#act(event, signal);
+      } catch (error) {
+        this.#seen.delete(event.deliveryId);
+        throw error;
+      }
+    }
+    this.#deps.onHandled?.(event.action, outcome);
+    return outcome;
+  }
+
+  async #act(event: WorkflowJobEvent, signal?: AbortSignal): Promise<JobEventOutcome> {
     const { book, logger } = this.#deps;
     const log = logger.child({ delivery: event.deliveryId, job: event.job.id, repository: event.repository });
     const scope = this.#scopeOf(event);
@@ -92,7 +112,7 @@ export class JobEvents {
         book.remove(event.job.id);
         const name = event.job.runnerName;
         if (name) {
-          const removed = await this.#deps.runners.remove(name, signal).catch(() => null);
+          const removed = await this.#deps.runners.remove(name, signal, 'job_completed').catch(() => null);
           if (removed)
             log.info({ category: 'MONITOR', runner: name }, 'removed the runner of a completed job');
         }

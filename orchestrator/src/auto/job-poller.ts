@@ -23,6 +23,9 @@ interface WatchedRepository {
   scope: GitHubScope;
 }
 
+/** Repositories whose workflows are read at once during a refresh. */
+const DISCOVERY_CONCURRENCY = 4;
+
 /** Progress lines for large accounts: one every this many repositories. */
 const PROGRESS_EVERY = 100;
 
@@ -87,21 +90,31 @@ export class JobPoller {
     const { logger } = this.#options;
     const started = this.#now();
     const all = (await this.#listRepositories(signal)).filter((w) => !w.repo.archived && !w.repo.disabled);
-    const watched: WatchedRepository[] = [];
-    for (const [index, candidate] of all.entries()) {
-      if (signal?.aborted) return;
-      try {
-        if (await this.#usesSelfHosted(candidate.repo, signal)) watched.push(candidate);
-      } catch (error) {
-        logger.warn(
-          { err: error, repository: candidate.repo.fullName },
-          'could not read the workflows of a repository',
-        );
+    const verdicts = new Array<boolean>(all.length).fill(false);
+    let next = 0;
+    let analyzed = 0;
+    // A few repositories at a time: fast enough for large accounts, gentle on GitHub's secondary limits.
+    const worker = async () => {
+      while (next < all.length && !signal?.aborted) {
+        const index = next++;
+        const candidate = all[index]!;
+        try {
+          verdicts[index] = await this.#usesSelfHosted(candidate.repo, signal);
+        } catch (error) {
+          logger.warn(
+            { err: error, repository: candidate.repo.fullName },
+            'could not read the workflows of a repository',
+          );
+        }
+        analyzed += 1;
+        if (analyzed % PROGRESS_EVERY === 0) {
+          logger.info({ category: 'MONITOR', analyzed, of: all.length }, 'analyzing workflows');
+        }
       }
-      if ((index + 1) % PROGRESS_EVERY === 0) {
-        logger.info({ category: 'MONITOR', analyzed: index + 1, of: all.length }, 'analyzing workflows');
-      }
-    }
+    };
+    await Promise.all(Array.from({ length: DISCOVERY_CONCURRENCY }, worker));
+    if (signal?.aborted) return;
+    const watched = all.filter((_, index) => verdicts[index]);
     this.#watched = watched;
     this.#refreshedAt = this.#now();
     logger.info(

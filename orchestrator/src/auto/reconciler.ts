@@ -83,6 +83,9 @@ export class Reconciler {
       nowMs: this.#now(),
     });
     const result: PassResult = { plan, created: 0, removed: 0, orphansRemoved: 0, failures: 0 };
+    const queuedAt = new Map(
+      demand.flatMap(({ jobs }) => jobs.map((job) => [job.id, Date.parse(job.createdAt)])),
+    );
     if (plan.deferredJobs > 0) {
       log.warn(
         { category: 'WARNING', deferredJobs: plan.deferredJobs, maxRunners: this.#deps.limits.maxRunners },
@@ -100,11 +103,23 @@ export class Reconciler {
             { category: 'MONITOR', runner: action.runnerId, reason: action.reason },
             'removing inactive runner',
           );
-          await this.#deps.runners.remove(action.runnerId, signal);
+          await this.#deps.runners.remove(
+            action.runnerId,
+            signal,
+            action.reason === 'start-timeout' ? 'start_timeout' : 'idle_timeout',
+          );
           result.removed += 1;
         } else {
           await this.#deps.runners.create(
-            { scope: action.scope, labels: [], count: 1, jobId: action.jobId },
+            {
+              scope: action.scope,
+              labels: [],
+              count: 1,
+              jobId: action.jobId,
+              jobQueuedAt: Number.isNaN(queuedAt.get(action.jobId))
+                ? null
+                : (queuedAt.get(action.jobId) ?? null),
+            },
             signal,
           );
           result.created += 1;

@@ -4,6 +4,7 @@ import type { RunnerContainer, RunnerRuntime } from '@gha-ephemeral/runtime-dock
 import type { Logger } from '@gha-ephemeral/logging';
 import { decodeRunnerLabels, ownerSelector, type RunnerRecord } from './container-labels.js';
 import type { GitHubRunnerDirectory } from './github-runner-directory.js';
+import { NO_RUNNER_OBSERVER, type RemovalReason, type RunnerObserver } from '../metrics/runner-observer.js';
 
 /** How a runner's removal ended: `done` when container and registration are gone, `pending` when GitHub still holds it. */
 export type ReapResult = 'done' | 'pending';
@@ -25,6 +26,8 @@ export interface RunnerReaperDeps {
   logger: Logger;
   orchestratorId: string;
   now?: () => number;
+  /** Told of every container removed (metrics). */
+  observer?: RunnerObserver;
 }
 
 /**
@@ -47,10 +50,17 @@ export class RunnerReaper {
     return this.#pending.size;
   }
 
-  /** Removes a runner's container and then its registration. */
-  async reap(container: Pick<RunnerContainer, 'id' | 'labels'>, signal?: AbortSignal): Promise<ReapResult> {
+  /** Removes a runner's container and then its registration; `reason` is for the metrics (default `exited`). */
+  async reap(
+    container: Pick<RunnerContainer, 'id' | 'labels'>,
+    signal?: AbortSignal,
+    reason: RemovalReason = 'exited',
+  ): Promise<ReapResult> {
     const record = decodeRunnerLabels(container.labels);
-    await this.#deps.runtime.remove(container.id, { signal });
+    // Counted only by the caller that removed it: the event stream and the sweep often reach the same container.
+    if (await this.#deps.runtime.remove(container.id, { signal })) {
+      (this.#deps.observer ?? NO_RUNNER_OBSERVER).runnerRemoved(reason);
+    }
     if (record === null) return 'done';
     return this.ensureRegistrationGone(record, signal);
   }

@@ -24,6 +24,7 @@ import { makeRunnerName } from './naming.js';
 import { RegistrationTokens } from './registration-tokens.js';
 import { RunnerReaper, type ReapResult } from './runner-reaper.js';
 import { toRunnerView } from './runner-view.js';
+import { NO_RUNNER_OBSERVER, type RemovalReason, type RunnerObserver } from '../metrics/runner-observer.js';
 import { fillTemplate, fillText, type PlaceholderValues, type RunnerTemplate } from './template.js';
 
 /** The settings of runner containers, from the configuration. */
@@ -50,6 +51,8 @@ export interface RunnerServiceDeps {
   settings: RunnerSettings;
   /** Called with every secret minted for a runner, so logs can redact it. */
   onSecret: (secret: string) => void;
+  /** Told of every runner started, failed and removed (metrics). */
+  observer?: RunnerObserver;
 }
 
 /** What to start. */
@@ -59,6 +62,8 @@ export interface CreateRunnersCommand {
   count: number;
   /** The GitHub job this runner is started for, when known. */
   jobId?: number | null;
+  /** When that job was queued (its `created_at`, epoch ms), for the queued-to-running metric. */
+  jobQueuedAt?: number | null;
 }
 
 function githubHost(githubUrl: string): string {
@@ -79,11 +84,13 @@ export class RunnerService {
   readonly directory: GitHubRunnerDirectory;
   readonly reaper: RunnerReaper;
   readonly #hostname = hostname();
+  readonly #observer: RunnerObserver;
 
   constructor(deps: RunnerServiceDeps) {
     this.#deps = deps;
     this.#settings = deps.settings;
     this.#capacity = new Capacity(deps.settings.maxRunners);
+    this.#observer = deps.observer ?? NO_RUNNER_OBSERVER;
     this.#tokens = new RegistrationTokens(deps.github, deps.onSecret);
     this.directory = new GitHubRunnerDirectory(deps.github);
     this.reaper = new RunnerReaper({
@@ -92,6 +99,7 @@ export class RunnerService {
       directory: this.directory,
       logger: deps.logger.child({ component: 'reaper' }),
       orchestratorId: deps.settings.orchestratorId,
+      observer: this.#observer,
     });
   }
 
@@ -129,7 +137,9 @@ export class RunnerService {
     const created = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
     const failure = results.find((result) => result.status === 'rejected');
     if (failure) {
-      await Promise.all(created.map((runner) => this.remove(runner.id).catch(() => undefined)));
+      await Promise.all(
+        created.map((runner) => this.remove(runner.id, undefined, 'rollback').catch(() => undefined)),
+      );
       throw failure.reason;
     }
     return created;
@@ -188,11 +198,13 @@ export class RunnerService {
         { signal },
       );
       this.directory.invalidate(scope);
+      this.#observer.runnerStarted(command.jobId == null ? 'api' : 'job', command.jobQueuedAt ?? null);
       log.info({ category: 'SUCCESS', containerId: container.id.slice(0, 12) }, 'runner started');
       return toRunnerView(container, record, jit?.runner ?? null);
     } catch (error) {
       // A just-in-time runner is registered before its container exists: do not leave the registration behind.
       if (jit) await this.reaper.ensureRegistrationGone(record);
+      this.#observer.runnerStartFailed();
       log.error({ err: error }, 'runner could not be started');
       throw error;
     }
@@ -279,10 +291,13 @@ export class RunnerService {
     return view;
   }
 
-  /** Removes the runner's container and its registration (`pending` when GitHub keeps it a while longer). */
-  async remove(id: string, signal?: AbortSignal): Promise<ReapResult> {
+  /**
+   * Removes the runner's container and its registration (`pending` when GitHub keeps it a while longer).
+   * `reason` is for the metrics (default `api`).
+   */
+  async remove(id: string, signal?: AbortSignal, reason: RemovalReason = 'api'): Promise<ReapResult> {
     const container = await this.#find(id, signal);
-    this.#deps.logger.info({ category: 'INFO', runner: id }, 'removing runner');
-    return this.reaper.reap(container, signal);
+    this.#deps.logger.info({ category: 'INFO', runner: id, reason }, 'removing runner');
+    return this.reaper.reap(container, signal, reason);
   }
 }
