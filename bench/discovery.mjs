@@ -5,11 +5,17 @@
 // default intervals (RUNNER_CHECK_INTERVAL=300 s, DISCOVERY_REFRESH_INTERVAL=3600 s).
 // Settings: BENCH_REPOS (1000), BENCH_SELF_HOSTED (20), BENCH_POLLS (5).
 import { startGitHubSim } from '../packages/github-sim/dist/index.js';
-import { createOctokit, OctokitGitHub, analyzeWorkflow, usesSelfHostedRunners } from '../packages/github/dist/index.js';
+import {
+  createOctokit,
+  OctokitGitHub,
+  analyzeWorkflow,
+  usesSelfHostedRunners,
+} from '../packages/github/dist/index.js';
 import { createLogger } from '../packages/logging/dist/index.js';
 import { JobPoller } from '../orchestrator/dist/auto/job-poller.js';
 
-const workflow = (runsOn) => `name: CI\non: [push]\njobs:\n  build:\n    runs-on: ${runsOn}\n    steps:\n      - run: echo hi\n`;
+const workflow = (runsOn) =>
+  `name: CI\non: [push]\njobs:\n  build:\n    runs-on: ${runsOn}\n    steps:\n      - run: echo hi\n`;
 
 export function discoverySettings(env = process.env) {
   return {
@@ -22,7 +28,12 @@ export function discoverySettings(env = process.env) {
 }
 
 async function measure(sim, token, conditional, settings) {
-  const { logger } = createLogger({ service: 'bench', level: 'ERROR', format: 'json', destination: { write() {} } });
+  const { logger } = createLogger({
+    service: 'bench',
+    level: 'ERROR',
+    format: 'json',
+    destination: { write() {} },
+  });
   const octokit = createOctokit({
     baseUrl: sim.apiUrl,
     auth: token,
@@ -42,7 +53,9 @@ async function measure(sim, token, conditional, settings) {
   await poller.refresh();
   const firstDiscoveryMs = performance.now() - started;
   if (poller.watchedRepositories.length !== settings.selfHosted) {
-    throw new Error(`discovery found ${poller.watchedRepositories.length} repositories, expected ${settings.selfHosted}`);
+    throw new Error(
+      `discovery found ${poller.watchedRepositories.length} repositories, expected ${settings.selfHosted}`,
+    );
   }
   sim.control.resetCounts();
   await poller.refresh();
@@ -66,23 +79,38 @@ async function measure(sim, token, conditional, settings) {
 }
 
 export async function runDiscoveryBench(settings = discoverySettings()) {
-  const tokens = { 'bench-conditional': { login: 'octo', rateLimit: 1e9 }, 'bench-plain': { login: 'octo', rateLimit: 1e9 } };
+  const tokens = {
+    'bench-conditional': { login: 'octo', rateLimit: 1e9 },
+    'bench-plain': { login: 'octo', rateLimit: 1e9 },
+  };
   const sim = await startGitHubSim({ tokens });
   try {
     process.stderr.write(`[bench:discovery] creating ${settings.repos} repositories…\n`);
     for (let i = 0; i < settings.repos; i++) {
-      const selfHosted = i % Math.floor(settings.repos / settings.selfHosted) === 0 && i / Math.floor(settings.repos / settings.selfHosted) < settings.selfHosted;
+      const selfHosted =
+        i % Math.floor(settings.repos / settings.selfHosted) === 0 &&
+        i / Math.floor(settings.repos / settings.selfHosted) < settings.selfHosted;
       sim.control.createRepo({
         owner: 'octo',
         name: `repo-${String(i).padStart(4, '0')}`,
-        workflows: [{ path: '.github/workflows/ci.yml', content: workflow(selfHosted ? '[self-hosted, linux]' : 'ubuntu-latest') }],
+        workflows: [
+          {
+            path: '.github/workflows/ci.yml',
+            content: workflow(selfHosted ? '[self-hosted, linux]' : 'ubuntu-latest'),
+          },
+        ],
       });
     }
     process.stderr.write('[bench:discovery] measuring without conditional requests…\n');
     const plain = await measure(sim, 'bench-plain', false, settings);
     process.stderr.write('[bench:discovery] measuring with conditional requests…\n');
     const conditional = await measure(sim, 'bench-conditional', true, settings);
-    return { settings, plain, conditional, ratio: conditional.chargedPerHour / Math.max(1, plain.chargedPerHour) };
+    return {
+      settings,
+      plain,
+      conditional,
+      ratio: conditional.chargedPerHour / Math.max(1, plain.chargedPerHour),
+    };
   } finally {
     await sim.close();
   }

@@ -5,7 +5,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { discoveryBenchFailed, discoverySettings, formatDiscoveryBench, runDiscoveryBench } from './discovery.mjs';
+import {
+  discoveryBenchFailed,
+  discoverySettings,
+  formatDiscoveryBench,
+  runDiscoveryBench,
+} from './discovery.mjs';
 import { benchSettings, formatGatewayBench, gatewayBenchFailed, runGatewayBench } from './gateway.mjs';
 
 const SUITES = {

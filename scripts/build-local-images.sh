@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds the images the tests and the demo need, with no registry: the offline base image (when it cannot be
-# pulled) and the stand-in runner image. Needs `pnpm install` done first (the stand-in runner is compiled by tsc).
+# pulled), the stand-in runner image and the GitHub simulator's image. Needs `pnpm install` done first (both are
+# built from this checkout, with tsc and esbuild). The service images: {orchestrator,api-gateway}/scripts/build.sh.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bash "$root/scripts/offline-base-images.sh"
 bash "$root/packages/stand-in-runner/scripts/build-image.sh"
+bash "$root/packages/github-sim/scripts/build-image.sh"

