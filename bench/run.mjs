@@ -12,6 +12,7 @@ import {
   runDiscoveryBench,
 } from './discovery.mjs';
 import { benchSettings, formatGatewayBench, gatewayBenchFailed, runGatewayBench } from './gateway.mjs';
+import { formatWebhookBench, runWebhookBench, webhookBenchFailed, webhookSettings } from './webhook.mjs';
 
 const SUITES = {
   discovery: {
@@ -23,6 +24,11 @@ const SUITES = {
     run: () => runGatewayBench(benchSettings()),
     format: formatGatewayBench,
     failed: gatewayBenchFailed,
+  },
+  webhook: {
+    run: () => runWebhookBench(webhookSettings()),
+    format: formatWebhookBench,
+    failed: webhookBenchFailed,
   },
 };
 

@@ -12,9 +12,14 @@ import { registerCors } from './http/cors.js';
 import { registerJsonBody } from './http/json-body.js';
 import { registerRateLimit, type RateLimitSettings } from './http/rate-limit.js';
 import { registerRequestLog } from './http/request-log.js';
+import { GatewayMetrics } from './metrics/gateway-metrics.js';
+import { registerHttpMetrics } from './metrics/http-metrics.js';
+import { metricsRoutes } from './metrics/metrics-routes.js';
 import { healthRoutes } from './routes/health.js';
 import { runnerRoutes } from './routes/runners.js';
 import type { OrchestratorPort } from './upstream/orchestrator-client.js';
+import { WebhookForwarder } from './webhooks/forwarder.js';
+import { webhookRoutes } from './webhooks/webhook-routes.js';
 
 /** What {@link buildApp} needs; `main.ts` builds it from the configuration, tests build it by hand. */
 export interface AppDeps {
@@ -27,6 +32,12 @@ export interface AppDeps {
   rateLimit: RateLimitSettings;
   corsOrigins: CorsOrigins;
   trustProxy: TrustProxy;
+  /** `GITHUB_WEBHOOK_SECRET`; unset (or null) answers webhook deliveries 503 `webhook.not_configured`. */
+  webhookSecret?: string | null;
+  /** The app's metrics; by default a fresh registry of its own. */
+  metrics?: GatewayMetrics;
+  /** Hands webhook events to the orchestrator; by default one over `orchestrator`, closed with the app. */
+  forwarder?: WebhookForwarder;
 }
 
 /** Largest request body accepted: a create request with 100 long labels is well under it. */
@@ -37,6 +48,17 @@ function fastifyTrustProxy(
   setting: TrustProxy,
 ): boolean | string[] | ((address: string, hop: number) => boolean) {
   return typeof setting === 'number' ? (_address, hop) => hop < setting : setting;
+}
+
+function createForwarder(deps: AppDeps, metrics: GatewayMetrics): WebhookForwarder {
+  return new WebhookForwarder({
+    orchestrator: deps.orchestrator,
+    logger: deps.logger.child({ component: 'webhooks' }),
+    onResult: (result, attempts) => {
+      metrics.webhookForwards.inc({ result });
+      if (attempts > 1) metrics.webhookForwardRetries.inc(attempts - 1);
+    },
+  });
 }
 
 /**
@@ -66,8 +88,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     );
   }
 
+  const metrics = deps.metrics ?? new GatewayMetrics();
+  const forwarder = deps.forwarder ?? createForwarder(deps, metrics);
+  if (!deps.forwarder) app.addHook('onClose', async () => forwarder.close());
+  if (!deps.webhookSecret) {
+    logger.warn(
+      { category: 'WARNING' },
+      'GITHUB_WEBHOOK_SECRET is empty: POST /webhooks/github answers 503 until it is configured',
+    );
+  }
+
   registerJsonBody(app);
   registerRequestLog(app);
+  registerHttpMetrics(app, metrics);
   await registerCors(app, deps.corsOrigins);
   registerClientIdentity(app, keys);
   await registerRateLimit(app, deps.rateLimit);
@@ -76,6 +109,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const startedAt = Date.now();
   await app.register(healthRoutes, { orchestrator: deps.orchestrator, version: deps.version, startedAt });
   await app.register(runnerRoutes, { orchestrator: deps.orchestrator });
+  await app.register(webhookRoutes, { secret: deps.webhookSecret ?? null, forwarder, metrics });
+  await app.register(metricsRoutes, { metrics });
   await app.register(docsRoutes, { document: buildOpenApiDocument({ version: deps.version }) });
   return app;
 }

@@ -15,7 +15,11 @@ import { z } from 'zod';
 import { ApiKey, envCorsOrigins, envSeconds, envTrustProxy } from './config-fields.js';
 
 /** The variables that hold secrets: they accept `NAME_FILE` and are never logged. */
-export const GATEWAY_SECRETS = ['ORCHESTRATOR_API_TOKEN', 'GATEWAY_API_KEYS'] as const;
+export const GATEWAY_SECRETS = [
+  'ORCHESTRATOR_API_TOKEN',
+  'GATEWAY_API_KEYS',
+  'GITHUB_WEBHOOK_SECRET',
+] as const;
 
 const schema = z.object({
   API_GATEWAY_HOST: envString({ default: '0.0.0.0' }),
@@ -27,6 +31,8 @@ const schema = z.object({
   /** Bound on `POST`/`DELETE`: starting runners may pull an image and talk to GitHub several times. */
   ORCHESTRATOR_WRITE_TIMEOUT: envSeconds({ default: 60, min: 1, max: 1800 }),
   GATEWAY_API_KEYS: envCsv({ item: ApiKey }),
+  /** Verifies `X-Hub-Signature-256` on `POST /webhooks/github`; unset closes that route (503). */
+  GITHUB_WEBHOOK_SECRET: envSecret(),
   RATE_LIMIT_MAX: envInt({ default: 100, min: 1, max: 1_000_000_000 }),
   RATE_LIMIT_WINDOW: envSeconds({ default: 60, min: 1, max: 86_400 }),
   TRUST_PROXY: envTrustProxy(),

@@ -13,3 +13,17 @@ export {
   type UpstreamResponse,
 } from './upstream/orchestrator-client.js';
 export { VERSION } from './version.js';
+export {
+  GatewayMetrics,
+  type GatewayMetricsOptions,
+  type WebhookDeliveryResult,
+} from './metrics/gateway-metrics.js';
+export {
+  WebhookForwarder,
+  WORKFLOW_JOBS_PATH,
+  type ForwardResult,
+  type WebhookForwarderOptions,
+} from './webhooks/forwarder.js';
+export { checkSignature, type SignatureCheck } from './webhooks/signature.js';
+export { normalizeWorkflowJob, type NormalizedWorkflowJob } from './webhooks/workflow-job.js';
+export { WEBHOOK_BODY_LIMIT } from './webhooks/webhook-routes.js';

@@ -2,6 +2,7 @@ import { createLogger } from '@gha-ephemeral/logging';
 import { buildApp } from './app.js';
 import { loadGatewayConfig, redactedGatewayConfig, type GatewayConfig } from './config.js';
 import { BatchedLogSink } from './log-sink.js';
+import { GatewayMetrics } from './metrics/gateway-metrics.js';
 import { OrchestratorClient } from './upstream/orchestrator-client.js';
 import { VERSION } from './version.js';
 
@@ -26,7 +27,7 @@ async function main(): Promise<void> {
     level: config.LOG_LEVEL,
     verbose: config.LOG_VERBOSE,
     format: config.LOG_FORMAT,
-    secrets: [config.ORCHESTRATOR_API_TOKEN, ...config.GATEWAY_API_KEYS],
+    secrets: [config.ORCHESTRATOR_API_TOKEN, config.GITHUB_WEBHOOK_SECRET, ...config.GATEWAY_API_KEYS],
   });
   logger.info({ category: 'START', version }, 'api-gateway starting');
   logger.info({ category: 'CONFIG', config: redactedGatewayConfig(config) }, 'configuration');
@@ -46,6 +47,8 @@ async function main(): Promise<void> {
     rateLimit: { max: config.RATE_LIMIT_MAX, windowSeconds: config.RATE_LIMIT_WINDOW },
     corsOrigins: config.CORS_ORIGINS,
     trustProxy: config.TRUST_PROXY,
+    webhookSecret: config.GITHUB_WEBHOOK_SECRET ?? null,
+    metrics: new GatewayMetrics({ processMetrics: true }),
   });
   const address = await app.listen({ host: config.API_GATEWAY_HOST, port: config.API_GATEWAY_PORT });
   logger.info({ category: 'SUCCESS', address, orchestrator: orchestrator.url }, 'api-gateway listening');

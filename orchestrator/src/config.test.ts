@@ -111,7 +111,11 @@ describe('GitHub App authentication settings', () => {
     try {
       const config = loadOrchestratorConfig({ GITHUB_APP_ID: '12345', GITHUB_APP_PRIVATE_KEY_FILE: file });
       expect(config.GITHUB_RUNNER_TOKEN).toBeUndefined();
-      expect(config.githubApp).toEqual({ appId: '12345', privateKey: APP_KEY.trim(), installationId: undefined });
+      expect(config.githubApp).toEqual({
+        appId: '12345',
+        privateKey: APP_KEY.trim(),
+        installationId: undefined,
+      });
       const shown = JSON.stringify(redactedOrchestratorConfig(config));
       expect(shown).not.toContain('PRIVATE KEY');
       expect(shown).toContain('"GITHUB_APP_PRIVATE_KEY":"[set]"');
@@ -127,19 +131,28 @@ describe('GitHub App authentication settings', () => {
       GITHUB_APP_PRIVATE_KEY: APP_KEY.trim().replace(/\n/g, '\\n'),
       GITHUB_APP_INSTALLATION_ID: '987',
     });
-    expect(config.githubApp).toEqual({ appId: 'Iv23liABCDEF', privateKey: APP_KEY.trim(), installationId: 987 });
+    expect(config.githubApp).toEqual({
+      appId: 'Iv23liABCDEF',
+      privateKey: APP_KEY.trim(),
+      installationId: 987,
+    });
     expect(loadOrchestratorConfig({ GITHUB_RUNNER_TOKEN: TOKEN }).githubApp).toBeNull();
   });
 
   it('wants exactly one of a token and an App', () => {
-    expect(problemsOf({})).toMatch(/GITHUB_RUNNER_TOKEN: is required: .*or authenticate as a GitHub App with GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY/);
-    expect(problemsOf({ GITHUB_RUNNER_TOKEN: TOKEN, GITHUB_APP_ID: '1', GITHUB_APP_PRIVATE_KEY: APP_KEY })).toMatch(
-      /GITHUB_RUNNER_TOKEN: set either GITHUB_RUNNER_TOKEN or the GitHub App variables .* not both/,
+    expect(problemsOf({})).toMatch(
+      /GITHUB_RUNNER_TOKEN: is required: .*or authenticate as a GitHub App with GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY/,
     );
+    expect(
+      problemsOf({ GITHUB_RUNNER_TOKEN: TOKEN, GITHUB_APP_ID: '1', GITHUB_APP_PRIVATE_KEY: APP_KEY }),
+    ).toMatch(/GITHUB_RUNNER_TOKEN: set either GITHUB_RUNNER_TOKEN or the GitHub App variables .* not both/);
   });
 
   it('reports every App problem at once, without quoting the key', () => {
-    const message = problemsOf({ GITHUB_APP_PRIVATE_KEY: 'not-a-key-at-all', GITHUB_APP_INSTALLATION_ID: 'x' });
+    const message = problemsOf({
+      GITHUB_APP_PRIVATE_KEY: 'not-a-key-at-all',
+      GITHUB_APP_INSTALLATION_ID: 'x',
+    });
     expect(message).toMatch(/GITHUB_APP_ID: is required with GITHUB_APP_PRIVATE_KEY/);
     expect(message).toMatch(/GITHUB_APP_PRIVATE_KEY: is not a PEM private key/);
     expect(message).toMatch(/GITHUB_APP_INSTALLATION_ID: expected a whole number/);

@@ -60,7 +60,9 @@ function createGitHub(config: OrchestratorConfig, deps: OrchestratorDeps): GitHu
   });
   return app === null
     ? new OctokitGitHub(octokit)
-    : new OctokitGitHub(octokit, 'GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY', { authKind: 'app-installation' });
+    : new OctokitGitHub(octokit, 'GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY', {
+        authKind: 'app-installation',
+      });
 }
 
 /** The composition root: builds the real adapters from the configuration and wires everything together. */

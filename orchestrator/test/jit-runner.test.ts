@@ -38,9 +38,15 @@ describe('just-in-time runners (official image preset, stand-in runner)', () => 
     expect(env.some((entry) => /^(RUNNER_TOKEN|ACCESS_TOKEN|GITHUB_TOKEN)=/.test(entry))).toBe(false);
     expect(env.join('\n')).not.toContain(TOKEN);
     expect(info.Config.Cmd).toEqual(['/home/runner/run.sh']);
-    const jitConfig = env.find((entry) => entry.startsWith('ACTIONS_RUNNER_INPUT_JITCONFIG='))!.split('=')[1]!;
+    const jitConfig = env
+      .find((entry) => entry.startsWith('ACTIONS_RUNNER_INPUT_JITCONFIG='))!
+      .split('=')[1]!;
 
-    const { jobId } = h.sim.control.queueJob({ repo: 'octo/jit', labels: ['self-hosted', 'jit'], durationMs: 300 });
+    const { jobId } = h.sim.control.queueJob({
+      repo: 'octo/jit',
+      labels: ['self-hosted', 'jit'],
+      durationMs: 300,
+    });
     const job = await h.sim.control.waitForJob(jobId, 'completed', { timeoutMs: 30_000 });
     expect(job.runnerName).toBe(runner!.id);
     await waitFor(

@@ -24,6 +24,8 @@ describe('the OpenAPI document', () => {
     expect(operations.sort()).toEqual(
       [
         'GET /health',
+        'GET /metrics',
+        'POST /webhooks/github',
         'GET /runners',
         'GET /runners/{id}',
         'GET /api/v1/runners',
@@ -34,6 +36,8 @@ describe('the OpenAPI document', () => {
     );
     expect(document.security).toEqual([{ apiKey: [] }]);
     expect(document.paths['/health'].get.security).toEqual([]);
+    expect(document.paths['/metrics'].get.security).toEqual([]);
+    expect(document.paths['/webhooks/github'].post.security).toEqual([]);
     expect(document.components.securitySchemes.apiKey).toMatchObject({ type: 'http', scheme: 'bearer' });
   });
 

@@ -3,9 +3,9 @@ import { componentSchemas } from './openapi-schemas.js';
 
 const DESCRIPTION = `Ephemeral GitHub Actions self-hosted runners on a Docker engine. This gateway is the one public door.
 
-**Authentication.** The runner routes need \`Authorization: Bearer <key>\` with a key from the gateway's \`GATEWAY_API_KEYS\`. \`/health\`, \`/docs\`, \`/redoc\` and \`/openapi.json\` need none.
+**Authentication.** The runner routes need \`Authorization: Bearer <key>\` with a key from the gateway's \`GATEWAY_API_KEYS\`. \`/health\`, \`/metrics\`, \`/docs\`, \`/redoc\` and \`/openapi.json\` need none. \`POST /webhooks/github\` is authenticated by GitHub's signature (\`X-Hub-Signature-256\`, with \`GITHUB_WEBHOOK_SECRET\`).
 
-**Rate limits.** At most \`RATE_LIMIT_MAX\` requests per \`RATE_LIMIT_WINDOW\` per client (per API key, else per address). Every response carries \`X-RateLimit-Limit\`, \`X-RateLimit-Remaining\` and \`X-RateLimit-Reset\`; a 429 carries \`Retry-After\` (seconds).
+**Rate limits.** At most \`RATE_LIMIT_MAX\` requests per \`RATE_LIMIT_WINDOW\` per client (per API key, else per address); \`/health\`, \`/metrics\` and \`/webhooks/github\` are not limited. Every limited response carries \`X-RateLimit-Limit\`, \`X-RateLimit-Remaining\` and \`X-RateLimit-Reset\`; a 429 carries \`Retry-After\` (seconds).
 
 **Errors.** Every error is JSON \`{code, message, details?}\`: \`message\` is for people, \`code\` is stable and namespaced (\`request.invalid\`, \`auth.missing\`, \`runner.not_found\`, \`upstream.timeout\` …) for programs.`;
 
@@ -26,7 +26,11 @@ export function buildOpenApiDocument(options: { version: string }): Record<strin
     },
     tags: [
       { name: 'runners', description: 'Start, list and remove ephemeral runners.' },
-      { name: 'health', description: 'Liveness of the gateway and the orchestrator behind it.' },
+      {
+        name: 'webhooks',
+        description: "GitHub's workflow_job deliveries: a runner the moment a job is queued.",
+      },
+      { name: 'health', description: 'Liveness of the gateway and the orchestrator behind it, and metrics.' },
     ],
     security: [{ apiKey: [] }],
     paths: paths(),

@@ -97,6 +97,99 @@ function getRunner(operationId: string, note: string): Json {
   };
 }
 
+const headerParameter = (name: string, description: string, required: boolean): Json => ({
+  name,
+  in: 'header',
+  required,
+  description,
+  schema: { type: 'string' },
+});
+
+function githubWebhook(): Json {
+  const status = (description: string, value: Json): Json => ({
+    description,
+    ...json(
+      { type: 'object', properties: { status: { type: 'string' }, reason: { type: 'string' } } },
+      { example: value },
+    ),
+  });
+  return {
+    tags: ['webhooks'],
+    operationId: 'receiveGitHubWebhook',
+    summary: 'Receive a GitHub webhook delivery',
+    description:
+      "Point a GitHub webhook (repository, organization or App) here with the event **Workflow jobs**, content type `application/json` (or `application/x-www-form-urlencoded`), and a secret equal to the gateway's `GITHUB_WEBHOOK_SECRET`. The `X-Hub-Signature-256` HMAC of the raw body is checked first, in constant time: an unsigned or forged delivery gets 401 and goes no further. `ping` gets 200. `workflow_job` gets 202 at once and is handed to the orchestrator afterwards, which starts a runner for a `queued` job whose labels the pool has (the same plan as its poller, so the two never double up), and removes the runner of a `completed` one. A redelivery (the same `X-GitHub-Delivery`) does nothing. Every other event gets 202 and is ignored. Needs no API key and is not subject to the per-client rate limit; bodies over 1 MiB are refused (413).",
+    security: [],
+    parameters: [
+      headerParameter(
+        'X-Hub-Signature-256',
+        '`sha256=` and the hex HMAC-SHA256 of the raw body, keyed with the webhook secret.',
+        true,
+      ),
+      headerParameter('X-GitHub-Event', '`workflow_job`, `ping`, or another event (ignored).', true),
+      headerParameter('X-GitHub-Delivery', 'The delivery GUID; a redelivery reuses it.', true),
+    ],
+    requestBody: {
+      required: true,
+      description:
+        "GitHub's payload for the event (`action`, `workflow_job`, `repository`, `organization`, `sender`, …).",
+      content: {
+        'application/json': { schema: { type: 'object' } },
+        'application/x-www-form-urlencoded': {
+          schema: {
+            type: 'object',
+            properties: { payload: { type: 'string', description: 'The JSON payload.' } },
+          },
+        },
+      },
+    },
+    responses: {
+      '200': status('A `ping`: the hook works.', { status: 'pong' }),
+      '202': status(
+        '`workflow_job` accepted (handed to the orchestrator after this answer), or an event or action that is ignored.',
+        { status: 'accepted' },
+      ),
+      '400': {
+        description:
+          '`webhook.payload_invalid`: signed, but not a `workflow_job` payload the gateway can read.',
+        ...json(ref('Error')),
+      },
+      '401': {
+        description:
+          '`webhook.signature_missing` (no `X-Hub-Signature-256`) or `webhook.signature_invalid` (it does not match the body: the secrets differ).',
+        ...json(ref('Error')),
+      },
+      '413': {
+        description:
+          '`request.too_large`: the delivery is over 1 MiB (only events this endpoint ignores are that large).',
+        ...json(ref('Error')),
+      },
+      '503': {
+        description:
+          '`webhook.not_configured` (the gateway has no `GITHUB_WEBHOOK_SECRET`) or `webhook.overloaded` (too many deliveries wait for the orchestrator; redeliver it later).',
+        ...json(ref('Error')),
+      },
+    },
+  };
+}
+
+function metrics(): Json {
+  return {
+    tags: ['health'],
+    operationId: 'getMetrics',
+    summary: 'Prometheus metrics of the gateway',
+    description:
+      "The gateway's metrics in the Prometheus text format: HTTP requests by route pattern and status, their durations, failures to reach the orchestrator, webhook deliveries by result, and hand-overs to the orchestrator. Only counts: no repository, runner, client or secret appears in a label. Needs no key and is not rate limited. The orchestrator serves its own `/metrics` (runners by state, runners started and removed, jobs seen, time from `queued` to a running runner, GitHub requests and rate limit) on the internal network.",
+    security: [],
+    responses: {
+      '200': {
+        description: 'The metrics.',
+        content: { 'text/plain; version=0.0.4': { schema: { type: 'string' } } },
+      },
+    },
+  };
+}
+
 const SHORT = " The same as the `/api/v1` route; kept for the original design's clients.";
 
 /** The `paths` of the OpenAPI document: the gateway's routes of CONTRACT.md. */
@@ -168,6 +261,8 @@ export function paths(): Json {
         },
       },
     },
+    '/webhooks/github': { post: githubWebhook() },
+    '/metrics': { get: metrics() },
     '/runners': { get: listRunners('listRunnersShort', SHORT) },
     '/runners/{id}': { get: getRunner('getRunnerShort', SHORT) },
   };

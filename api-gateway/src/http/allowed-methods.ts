@@ -6,6 +6,8 @@ const ROUTES: readonly (readonly [RegExp, readonly string[], string])[] = [
   [/^\/api\/v1\/runners\/[^/]+\/?$/, ['GET', 'HEAD', 'DELETE'], ''],
   [/^\/health\/?$/, ['GET', 'HEAD'], ''],
   [/^\/openapi\.json$/, ['GET', 'HEAD'], ''],
+  [/^\/metrics\/?$/, ['GET', 'HEAD'], ''],
+  [/^\/webhooks\/github\/?$/, ['POST'], 'point a GitHub webhook here (event: Workflow jobs)'],
 ];
 
 /** The methods `path` (no query string) answers to, with a hint for writes sent to a read-only path; null if none. */

@@ -1,11 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
-const isHealthCheck = (request: FastifyRequest): boolean =>
-  request.url === '/health' || request.url.startsWith('/health?');
+// Probes and scrapes come every few seconds: a line each would drown the rest.
+const isHealthCheck = (request: FastifyRequest): boolean => /^\/(?:health|metrics)(?:\?|$)/.test(request.url);
 
 /**
  * One 🌐 REQUEST line (method, URL, client address) and one 📤 RESPONSE line (status, duration) per request, except
- * health checks (a probe every few seconds would drown the rest). Never a header: the logger's redaction is the
+ * health checks and metrics scrapes (a probe every few seconds would drown the rest). Never a header: the logger's redaction is the
  * second line of defence, not the first.
  */
 export function registerRequestLog(app: FastifyInstance): void {

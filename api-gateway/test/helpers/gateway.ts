@@ -60,6 +60,9 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
     rateLimit: options.rateLimit ?? { max: 1000, windowSeconds: 60 },
     corsOrigins: options.corsOrigins ?? [],
     trustProxy: options.trustProxy ?? false,
+    webhookSecret: options.webhookSecret ?? null,
+    ...(options.metrics ? { metrics: options.metrics } : {}),
+    ...(options.forwarder ? { forwarder: options.forwarder } : {}),
   });
   if (options.listen === true) await app.listen({ host: '127.0.0.1', port: 0 });
   else await app.ready();

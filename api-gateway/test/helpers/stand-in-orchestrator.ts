@@ -79,6 +79,10 @@ export async function startStandInOrchestrator(
       return;
     }
     const one = /^\/api\/v1\/runners\/([^/]+)$/.exec(path);
+    if (path === '/internal/v1/workflow-jobs' && request.method === 'POST') {
+      sendJson(response, 200, { outcome: 'queued' });
+      return;
+    }
     if (path === '/api/v1/runners' && request.method === 'GET') {
       sendJson(response, 200, { runners: state.runners, total: state.runners.length });
     } else if (path === '/api/v1/runners' && request.method === 'POST') {

@@ -58,7 +58,8 @@ export class JobEvents {
   }
 
   /**
-   * Acts on one delivery; resolves when the resulting pass is done. A delivery whose handling failed is
+   * Acts on one delivery. Resolves once it is recorded: a `queued` job's pass runs in the background (nudges
+   * share a pass), a `completed` job's runner is removed first. A delivery whose handling failed is
    * forgotten again, so that the gateway's retry (or GitHub's redelivery) of it is not taken for a duplicate.
    */
   async handle(event: WorkflowJobEvent, signal?: AbortSignal): Promise<JobEventOutcome> {
@@ -100,7 +101,14 @@ export class JobEvents {
           createdAt: event.job.createdAt ?? new Date().toISOString(),
         });
         log.info({ category: 'MONITOR', labels: event.job.labels }, 'job queued');
-        await reconciler.reconcile(book.demand(), { signal, createsOnly: true });
+        // Not awaited: the answer goes back at once, so the gateway never holds this job's in_progress or
+        // completed (or another job's events) behind a pass; a pass reads the book when it starts, so what
+        // arrives meanwhile is seen. A failed pass is logged; the next nudge or poll tries again.
+        reconciler
+          .nudge(() => book.demand(), signal)
+          .catch((error: unknown) => {
+            log.warn({ err: error }, 'a pass for a queued job failed; the next signal or poll retries');
+          });
         return 'queued';
       }
       case 'in_progress':

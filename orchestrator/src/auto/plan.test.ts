@@ -76,6 +76,13 @@ describe('planRunners', () => {
     expect(creates(p)).toHaveLength(1);
   });
 
+  it('takes a job that looks queued as served by the busy runner started for it (the demand is a moment older)', () => {
+    const taken = job();
+    const waiting = job();
+    const p = plan([{ scope: repo, jobs: [taken, waiting] }], [runner('busy', { jobId: taken.id })]);
+    expect(creates(p).map((a) => a.kind === 'create' && a.jobId)).toEqual([waiting.id]);
+  });
+
   it('caps at MAX_RUNNERS across scopes, oldest jobs first, and reports the rest as deferred', () => {
     const old = job(['self-hosted'], '2026-01-01T00:00:00Z');
     const young = job(['self-hosted'], '2026-01-02T00:00:00Z');

@@ -66,10 +66,16 @@ export function planRunners(input: {
   const demandByScope = new Map<string, number>();
   for (const { scope, jobs } of input.demand) {
     const key = scopeKey(scope);
-    const matching = jobs.filter((job) => labelsMatch(job.labels, input.poolLabels));
-    unmatchedJobs += jobs.length - matching.length;
+    const scopeRunners = byScope.get(key) ?? [];
+    // A busy runner started for a job that still looks queued has most likely taken it: the demand was read a
+    // moment before the runners (a poll, or a webhook book whose in_progress is on its way). Counting the job as
+    // served avoids a second runner for it; if the runner took another job, the next pass sees this one again.
+    const taken = new Set(scopeRunners.filter((r) => r.state === 'busy').map((r) => r.jobId));
+    const pool = jobs.filter((job) => labelsMatch(job.labels, input.poolLabels));
+    unmatchedJobs += jobs.length - pool.length;
+    const matching = pool.filter((job) => !taken.has(job.id));
     demandByScope.set(key, matching.length);
-    const available = (byScope.get(key) ?? []).filter((r) => r.state !== 'busy');
+    const available = scopeRunners.filter((r) => r.state !== 'busy');
     // Jobs a runner was started for are covered first; the rest by any available runner.
     const coveredIds = new Set(available.map((r) => r.jobId).filter((id): id is number => id !== null));
     const uncovered = [...matching]

@@ -4,7 +4,13 @@ import type { Logger } from '@gha-ephemeral/logging';
 import { isOwnRunnerName } from '../runners/naming.js';
 import type { RunnerService } from '../runners/runner-service.js';
 import { scopeKey, type ObservedRunner, type ScopeDemand } from './demand.js';
-import { planRunners, type Plan, type PlanLimits } from './plan.js';
+import { planRunners, type Plan, type PlanAction, type PlanLimits } from './plan.js';
+
+/**
+ * Runners started at once in one pass. Docker starts containers faster side by side than one by one (measured on a
+ * 2-core host, 50 runners: 8 at a time 19 s, 16 about 16 s, 32 about 13 s, as fast as 50 plain `docker run -d`).
+ */
+const CREATE_CONCURRENCY = 32;
 
 export interface ReconcilerDeps {
   runners: RunnerService;
@@ -58,15 +64,40 @@ export class Reconciler {
   #running: Promise<unknown> = Promise.resolve();
   /** Registrations seen without a container in the previous purge (a cache: losing it only delays a removal). */
   #orphanCandidates = new Set<string>();
+  /** The nudged pass that has not started yet, which later nudges join. */
+  #waitingNudge: Promise<PassResult> | null = null;
 
   constructor(deps: ReconcilerDeps) {
     this.#deps = deps;
     this.#now = deps.now ?? Date.now;
   }
 
-  /** Runs one pass for `demand` (the queued jobs of every scope that has any; scopes not listed have none). */
-  reconcile(demand: readonly ScopeDemand[], options: PassOptions = {}): Promise<PassResult> {
-    const pass = this.#running.then(() => this.#pass(demand, options));
+  /**
+   * Runs one pass for `demand` (the queued jobs of every scope that has any; scopes not listed have none). A
+   * function is called when the pass starts, so a pass that waited for another works on the newest demand.
+   */
+  reconcile(
+    demand: readonly ScopeDemand[] | (() => readonly ScopeDemand[]),
+    options: PassOptions = {},
+  ): Promise<PassResult> {
+    const pass = this.#running.then(() =>
+      this.#pass(typeof demand === 'function' ? demand() : demand, options),
+    );
+    this.#running = pass.catch(() => undefined);
+    return pass;
+  }
+
+  /**
+   * Asks for a creations-only pass on the newest demand (a webhook's signal). Nudges that come while such a pass
+   * waits to start share it: a burst of fifty `queued` deliveries makes a pass or two, not fifty.
+   */
+  nudge(demand: () => readonly ScopeDemand[], signal?: AbortSignal): Promise<PassResult> {
+    if (this.#waitingNudge !== null) return this.#waitingNudge;
+    const pass = this.#running.then(() => {
+      this.#waitingNudge = null;
+      return this.#pass(demand(), { signal, createsOnly: true });
+    });
+    this.#waitingNudge = pass;
     this.#running = pass.catch(() => undefined);
     return pass;
   }
@@ -83,9 +114,6 @@ export class Reconciler {
       nowMs: this.#now(),
     });
     const result: PassResult = { plan, created: 0, removed: 0, orphansRemoved: 0, failures: 0 };
-    const queuedAt = new Map(
-      demand.flatMap(({ jobs }) => jobs.map((job) => [job.id, Date.parse(job.createdAt)])),
-    );
     if (plan.deferredJobs > 0) {
       log.warn(
         { category: 'WARNING', deferredJobs: plan.deferredJobs, maxRunners: this.#deps.limits.maxRunners },
@@ -93,49 +121,8 @@ export class Reconciler {
       );
     }
     // Removals first: they free the capacity the creations were planned with.
-    for (const action of plan.actions) {
-      if (signal?.aborted) break;
-      if (options.removalsOnly && action.kind === 'create') continue;
-      if (options.createsOnly && action.kind === 'remove') continue;
-      try {
-        if (action.kind === 'remove') {
-          log.info(
-            { category: 'MONITOR', runner: action.runnerId, reason: action.reason },
-            'removing inactive runner',
-          );
-          await this.#deps.runners.remove(
-            action.runnerId,
-            signal,
-            action.reason === 'start-timeout' ? 'start_timeout' : 'idle_timeout',
-          );
-          result.removed += 1;
-        } else {
-          await this.#deps.runners.create(
-            {
-              scope: action.scope,
-              labels: [],
-              count: 1,
-              jobId: action.jobId,
-              jobQueuedAt: Number.isNaN(queuedAt.get(action.jobId))
-                ? null
-                : (queuedAt.get(action.jobId) ?? null),
-            },
-            signal,
-          );
-          result.created += 1;
-        }
-      } catch (error) {
-        result.failures += 1;
-        if (isAppError(error) && error.code === 'runner.not_found') continue;
-        log.warn({ err: error, action: action.kind }, 'reconcile step failed; the next pass will retry');
-        // Rate limited or GitHub down: the rest of this pass would fail the same way.
-        if (
-          isAppError(error) &&
-          (error.code === 'github.rate_limited' || error.code === 'github.unavailable')
-        )
-          break;
-      }
-    }
+    const stopped = !options.createsOnly && (await this.#applyRemovals(plan, result, signal));
+    if (!options.removalsOnly && !stopped) await this.#applyCreations(plan, demand, result, signal);
     if (options.purgeOrphans) {
       const scopes = new Map<string, GitHubScope>();
       for (const { scope } of demand) scopes.set(scopeKey(scope), scope);
@@ -159,6 +146,74 @@ export class Reconciler {
       );
     }
     return result;
+  }
+
+  /** Logs a failed step; true when the rest of the pass would fail the same way (rate limited, GitHub down). */
+  #failed(error: unknown, action: PlanAction['kind'], result: PassResult): boolean {
+    result.failures += 1;
+    if (isAppError(error) && error.code === 'runner.not_found') return false;
+    this.#deps.logger.warn({ err: error, action }, 'reconcile step failed; the next pass will retry');
+    return isAppError(error) && (error.code === 'github.rate_limited' || error.code === 'github.unavailable');
+  }
+
+  /** Removes the runners the plan says to; true when it stopped because GitHub is limited or down. */
+  async #applyRemovals(plan: Plan, result: PassResult, signal?: AbortSignal): Promise<boolean> {
+    for (const action of plan.actions) {
+      if (signal?.aborted) return false;
+      if (action.kind !== 'remove') continue;
+      try {
+        this.#deps.logger.info(
+          { category: 'MONITOR', runner: action.runnerId, reason: action.reason },
+          'removing inactive runner',
+        );
+        const reason = action.reason === 'start-timeout' ? 'start_timeout' : 'idle_timeout';
+        await this.#deps.runners.remove(action.runnerId, signal, reason);
+        result.removed += 1;
+      } catch (error) {
+        if (this.#failed(error, 'remove', result)) return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Starts the planned runners, a few at a time: a burst of queued jobs then costs about as long as Docker takes
+   * to start that many containers side by side, not one after the other. GitHub writes stay paced by the client.
+   */
+  async #applyCreations(
+    plan: Plan,
+    demand: readonly ScopeDemand[],
+    result: PassResult,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const queuedAt = new Map(
+      demand.flatMap(({ jobs }) => jobs.map((job) => [job.id, Date.parse(job.createdAt)])),
+    );
+    const creations = plan.actions.filter((action) => action.kind === 'create');
+    let next = 0;
+    let stop = false;
+    const worker = async () => {
+      while (!stop && !signal?.aborted && next < creations.length) {
+        const action = creations[next++]!;
+        const at = queuedAt.get(action.jobId);
+        try {
+          await this.#deps.runners.create(
+            {
+              scope: action.scope,
+              labels: [],
+              count: 1,
+              jobId: action.jobId,
+              jobQueuedAt: at === undefined || Number.isNaN(at) ? null : at,
+            },
+            signal,
+          );
+          result.created += 1;
+        } catch (error) {
+          if (this.#failed(error, 'create', result)) stop = true;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(CREATE_CONCURRENCY, creations.length) }, worker));
   }
 
   /**

@@ -38,18 +38,19 @@ export class OrchestratorMetrics implements RunnerObserver {
   constructor(options: OrchestratorMetricsOptions = {}) {
     const registers = [this.registry];
     const timeoutMs = options.scrapeTimeoutMs ?? 5000;
-    const metrics = this;
+    // Read through a closure: inside collect(), `this` is the metric being collected.
+    const sources = (): MetricsSources | null => this.#sources;
     new Gauge({
       name: `${PREFIX}runners`,
       help: 'Runner containers of this orchestrator by state (starting, idle, busy, offline, exited)',
       labelNames: ['state'],
       registers,
       async collect() {
-        const sources = metrics.#sources;
-        if (sources === null) return;
+        const from = sources();
+        if (from === null) return;
         let states: readonly RunnerStatus[];
         try {
-          states = await sources.runnerStates(AbortSignal.timeout(timeoutMs));
+          states = await from.runnerStates(AbortSignal.timeout(timeoutMs));
         } catch {
           // Docker did not answer in time: the previous counts stay (a gap would read as "no runners").
           return;
@@ -92,30 +93,40 @@ export class OrchestratorMetrics implements RunnerObserver {
       labelNames: ['outcome'],
       registers,
       collect() {
-        const stats = metrics.#sources?.github.requestStats?.();
+        const stats = sources()?.github.requestStats?.();
         if (stats === undefined) return;
         this.reset();
         for (const outcome of GITHUB_REQUEST_OUTCOMES) this.inc({ outcome }, stats[outcome]);
       },
     });
-    const rateLimit = (name: string, help: string, read: (s: ReturnType<GitHubPort['rateLimitStatus']>) => number | null) =>
+    const rateLimit = (
+      name: string,
+      help: string,
+      read: (s: ReturnType<GitHubPort['rateLimitStatus']>) => number | null,
+    ) =>
       new Gauge({
         name: `${PREFIX}github_rate_limit_${name}`,
         help,
         registers,
         collect() {
-          const status = metrics.#sources?.github.rateLimitStatus();
+          const status = sources()?.github.rateLimitStatus();
           const value = status === undefined ? null : read(status);
           if (value === null) this.reset();
           else this.set(value);
         },
       });
-    rateLimit('remaining', "Requests left in GitHub's primary rate limit window (from the last answer)", (s) => s.remaining);
+    rateLimit(
+      'remaining',
+      "Requests left in GitHub's primary rate limit window (from the last answer)",
+      (s) => s.remaining,
+    );
     rateLimit('limit', "GitHub's primary rate limit per hour for these credentials", (s) => s.limit);
     rateLimit('reset_timestamp_seconds', 'When the rate limit window resets (Unix time)', (s) =>
       s.resetAt === null ? null : Math.round(s.resetAt / 1000),
     );
-    rateLimit('blocked', '1 while requests are held back by a rate limit, else 0', (s) => (s.blockedUntil === null ? 0 : 1));
+    rateLimit('blocked', '1 while requests are held back by a rate limit, else 0', (s) =>
+      s.blockedUntil === null ? 0 : 1,
+    );
     if (options.processMetrics === true) collectDefaultMetrics({ register: this.registry, prefix: PREFIX });
   }
 

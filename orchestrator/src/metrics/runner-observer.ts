@@ -6,7 +6,8 @@ export type StartReason = 'api' | 'job';
  * job `completed` (webhook), it never came online (`start_timeout`) or idled (`idle_timeout`), or a request
  * that could not start all its runners took the others back (`rollback`).
  */
-export type RemovalReason = 'exited' | 'api' | 'job_completed' | 'start_timeout' | 'idle_timeout' | 'rollback';
+export type RemovalReason =
+  'exited' | 'api' | 'job_completed' | 'start_timeout' | 'idle_timeout' | 'rollback';
 
 /** What the runner service tells whoever watches it (the metrics). Every method is cheap and never throws. */
 export interface RunnerObserver {

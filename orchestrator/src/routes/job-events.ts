@@ -4,7 +4,7 @@ import type { JobEvents } from '../auto/job-events.js';
 
 /**
  * `POST /internal/v1/workflow-jobs`: `workflow_job` deliveries, forwarded by the gateway once their signature
- * checked out. Answers when the resulting pass is done (the gateway has answered GitHub long before).
+ * checked out. Answers once the event is recorded; the runner of a `queued` job is started in the background.
  */
 export const jobEventRoutes: FastifyPluginAsync<{ events: JobEvents }> = async (app, { events }) => {
   app.post('/internal/v1/workflow-jobs', async (request) => {

@@ -35,4 +35,25 @@ describe('Capacity', () => {
     await capacity.reserve(1, async () => 0);
     await expect(capacity.reserve(1, async () => 0)).rejects.toThrow();
   });
+
+  it('asks Docker once for a burst, counting the runners started since as containers', async () => {
+    let listings = 0;
+    let now = 0;
+    const capacity = new Capacity(3, () => now);
+    const count = async () => {
+      listings += 1;
+      return 0;
+    };
+    for (let i = 0; i < 3; i += 1) (await capacity.reserve(1, count)).forEach((release) => release());
+    expect(listings).toBe(1);
+    // Full by the estimate: Docker is asked again, and the three containers are really there.
+    await expect(capacity.reserve(1, async () => ((listings += 1), 3))).rejects.toThrow(/MAX_RUNNERS is 3/);
+    expect(listings).toBe(2);
+    // Full by the estimate, but the containers are gone: Docker is asked again before refusing.
+    await expect(capacity.reserve(1, async () => ((listings += 1), 0))).resolves.toHaveLength(1);
+    expect(listings).toBe(3);
+    now += 60_000;
+    await capacity.reserve(1, count);
+    expect(listings).toBe(4);
+  });
 });

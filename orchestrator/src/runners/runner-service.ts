@@ -215,7 +215,12 @@ export class RunnerService {
    * retry) the next attempt meets 409: the record left by the lost answer is then deleted, so that no
    * registration leaks, and the registration is made again.
    */
-  async #registerJit(scope: GitHubScope, name: string, labels: string[], signal?: AbortSignal): Promise<JitRunner> {
+  async #registerJit(
+    scope: GitHubScope,
+    name: string,
+    labels: string[],
+    signal?: AbortSignal,
+  ): Promise<JitRunner> {
     const request = { name, labels, runnerGroupId: this.#settings.runnerGroupId };
     let jit: JitRunner;
     try {

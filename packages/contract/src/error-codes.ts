@@ -27,6 +27,8 @@ export const ErrorCodes = {
   'github.validation_failed': { statusCode: 422, retryable: false },
   'github.rate_limited': { statusCode: 503, retryable: true },
   'github.unavailable': { statusCode: 502, retryable: true },
+  'github.app_not_installed': { statusCode: 502, retryable: false },
+  'github.app_installation_ambiguous': { statusCode: 502, retryable: false },
   // upstream: the container runtime
   'runtime.unavailable': { statusCode: 503, retryable: true },
   'runtime.image_unavailable': { statusCode: 502, retryable: false },
@@ -39,6 +41,9 @@ export const ErrorCodes = {
   // webhooks
   'webhook.signature_invalid': { statusCode: 401, retryable: false },
   'webhook.not_configured': { statusCode: 503, retryable: false },
+  'webhook.signature_missing': { statusCode: 401, retryable: false },
+  'webhook.payload_invalid': { statusCode: 400, retryable: false },
+  'webhook.overloaded': { statusCode: 503, retryable: true },
   // configuration
   'config.invalid': { statusCode: 500, retryable: false },
   internal: { statusCode: 500, retryable: false },

@@ -20,6 +20,27 @@ export {
   type ConditionalRequestOptions,
   type ConditionalRequests,
 } from './conditional/conditional-requests.js';
+export {
+  installationAuthStrategy,
+  type GitHubAppAuth,
+  type InstallationAuth,
+  type InstallationAuthStrategyOptions,
+} from './app-auth/installation-auth.js';
+export {
+  DEFAULT_REFRESH_MARGIN_MS,
+  InstallationTokenCache,
+  type InstallationTokenCacheOptions,
+  type InstallationTokenStats,
+} from './app-auth/installation-token-cache.js';
+export { findInstallation, type FindInstallationOptions } from './app-auth/find-installation.js';
+export { normalizePrivateKey } from './app-auth/private-key.js';
+export {
+  countRequestOutcomes,
+  GITHUB_REQUEST_OUTCOMES,
+  outcomeOfError,
+  type GitHubRequestOutcome,
+  type GitHubRequestStats,
+} from './metrics/request-outcomes.js';
 export { DEFAULT_MAX_ENTRIES, type ConditionalRequestStats } from './conditional/etag-cache.js';
 export {
   classifyRateLimitError,

@@ -2,12 +2,14 @@ import { createHash } from 'node:crypto';
 import { Octokit } from '@octokit/rest';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
+import { installationAuthStrategy, type GitHubAppAuth } from './app-auth/installation-auth.js';
 import {
   conditionalRequests,
   type ConditionalRequestOptions,
   type ConditionalRequests,
 } from './conditional/conditional-requests.js';
 import type { LoggerLike } from './logger.js';
+import { countRequestOutcomes, type GitHubRequestStats } from './metrics/request-outcomes.js';
 import { guardRateLimits, observeRateLimits } from './rate-limit/rate-limit-plugins.js';
 import type { RateLimitState } from './rate-limit/rate-limit-state.js';
 
@@ -20,6 +22,8 @@ export interface GitHubClientExtensions {
   readonly rateLimit: RateLimitState;
   /** Counters of conditional GETs (304s and 200s). */
   readonly conditionalRequests: ConditionalRequests;
+  /** Request attempts by outcome since the client was made. */
+  requestOutcomes(): GitHubRequestStats;
 }
 
 /**
@@ -28,16 +32,23 @@ export interface GitHubClientExtensions {
  */
 export type GitHubOctokit = Octokit & GitHubClientExtensions;
 
-// Hooks run innermost first in registration order: the observers see every raw attempt (and turn 304s into
+// Hooks run innermost first in registration order: the counters and observers see every raw attempt (and turn 304s into
 // answers) before throttling and retry act on it; the guard, outermost, sees only what they gave up on.
 const ThrottledOctokit: new (options: ConstructorParameters<typeof Octokit>[0]) => GitHubOctokit =
-  Octokit.plugin(observeRateLimits, conditionalRequests, throttling, retry, guardRateLimits);
+  Octokit.plugin(
+    countRequestOutcomes,
+    observeRateLimits,
+    conditionalRequests,
+    throttling,
+    retry,
+    guardRateLimits,
+  );
 
 export interface OctokitClientOptions {
   /** REST base, e.g. `https://api.github.com` or `https://HOST/api/v3`. */
   baseUrl: string;
-  /** A token, or an auth strategy's options (GitHub App) handled by the caller. */
-  auth: string;
+  /** A token (classic or fine-grained), or GitHub App credentials: the client then acts as the installation. */
+  auth: string | GitHubAppAuth;
   userAgent: string;
   logger: LoggerLike;
   /** Longest wait, in seconds, for a rate limit to lift before a request fails instead (default 60). */
@@ -54,6 +65,17 @@ export interface OctokitClientOptions {
 /** A stable, non-secret name for a credential: part of the conditional-request cache keys. */
 export function credentialIdentity(token: string): string {
   return `token:${createHash('sha256').update(token).digest('hex').slice(0, 16)}`;
+}
+
+/**
+ * The conditional-request identity of App credentials: `app:ID:installation:ID`, or, while the installation is
+ * still to be found, where it will be found (`org:NAME`, or `sole`).
+ */
+export function appCredentialIdentity(auth: GitHubAppAuth): string {
+  const installation =
+    auth.installationId ??
+    (auth.organizations?.[0] === undefined ? 'sole' : `org:${auth.organizations[0].toLowerCase()}`);
+  return `app:${auth.appId}:installation:${installation}`;
 }
 
 /**
@@ -92,9 +114,10 @@ export function createOctokit(options: OctokitClientOptions): GitHubOctokit {
       );
       return willRetry;
     };
+  const app = typeof options.auth === 'string' ? null : options.auth;
   const octokit = new ThrottledOctokit({
     baseUrl: options.baseUrl,
-    auth: options.auth,
+    ...(app === null ? { auth: options.auth } : { authStrategy: installationAuthStrategy, auth: app }),
     userAgent: options.userAgent,
     log: octokitLog,
     throttle: {
@@ -104,7 +127,7 @@ export function createOctokit(options: OctokitClientOptions): GitHubOctokit {
     // 429 is a rate limit: the throttling plugin decides whether to wait, the retry plugin must not hammer on.
     retry: { retries: options.retries ?? 2, doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
     conditionalRequests: {
-      identity: credentialIdentity(options.auth),
+      identity: app === null ? credentialIdentity(options.auth as string) : appCredentialIdentity(app),
       ...options.conditionalRequests,
     },
     rateLimit: { logger: log, maxWaitSeconds: maxWait },

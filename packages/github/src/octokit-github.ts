@@ -13,6 +13,7 @@ import type {
 } from './discovery/types.js';
 import { toAppError, statusOf } from './errors.js';
 import type { GitHubOctokit } from './octokit-client.js';
+import type { GitHubRequestStats } from './metrics/request-outcomes.js';
 import type { RateLimitSnapshot } from './rate-limit/rate-limit-state.js';
 import type {
   CallOptions,
@@ -235,5 +236,9 @@ export class OctokitGitHub implements GitHubPort {
 
   conditionalRequestStats(): ConditionalRequestStats {
     return this.#octokit.conditionalRequests.stats();
+  }
+
+  requestStats(): GitHubRequestStats {
+    return this.#octokit.requestOutcomes();
   }
 }

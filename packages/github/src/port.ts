@@ -8,6 +8,7 @@ import type {
   ListOptions,
   RepositoryRef,
 } from './discovery/types.js';
+import type { GitHubRequestStats } from './metrics/request-outcomes.js';
 import type { RateLimitSnapshot } from './rate-limit/rate-limit-state.js';
 import type { GitHubScope } from './scope.js';
 
@@ -130,4 +131,9 @@ export interface GitHubPort {
   suggestedPollDelayMs(baseIntervalMs: number): number;
   /** Counters of conditional GETs since the client was made (304s are the requests that cost nothing). */
   conditionalRequestStats(): ConditionalRequestStats;
+  /**
+   * Request attempts by outcome since the client was made (`2xx`, `304`, `4xx`, `5xx`, `rate_limited`,
+   * `network_error`), for metrics. Optional: a port that does not count omits it.
+   */
+  requestStats?(): GitHubRequestStats;
 }

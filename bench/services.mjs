@@ -1,0 +1,112 @@
+// Helpers of the benchmark suites: free ports, the built services as child processes, and the engine's container
+// `start` events with their times.
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** A free TCP port on 127.0.0.1. */
+export async function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts `node script` with `env`; stdout is dropped (services log a line per request), stderr kept. */
+export function startProcess(script, env) {
+  const child = spawn(process.execPath, [script], {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const stderr = [];
+  child.stderr.on('data', (chunk) => stderr.push(chunk.toString()));
+  const exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, stderr, exited };
+}
+
+/** SIGTERM, then SIGKILL after 10 s. */
+export async function stopProcess(service) {
+  if (!service || service.child.exitCode !== null) return;
+  service.child.kill('SIGTERM');
+  const timer = setTimeout(() => service.child.kill('SIGKILL'), 10_000);
+  await service.exited;
+  clearTimeout(timer);
+}
+
+/** Waits until `url` answers (any status), failing early when the service exits. */
+export async function waitForHttp(url, service, what, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (service.child.exitCode !== null)
+      throw new Error(`${what} exited (${service.child.exitCode}): ${service.stderr.join('')}`);
+    try {
+      await fetch(url, { signal: AbortSignal.timeout(1000) });
+      return;
+    } catch {
+      await sleep(200);
+    }
+  }
+  throw new Error(
+    `${what} did not answer at ${url} within ${timeoutMs / 1000} s: ${service.stderr.join('')}`,
+  );
+}
+
+/**
+ * Every container `start` event of the engine from the moment it is opened, with the engine's own time (epoch ms
+ * from `timeNano`) and the container's labels: when a container really started, whoever started it.
+ */
+export class DockerStarts {
+  #events = [];
+  #waiters = [];
+  #stream;
+
+  static async open(docker) {
+    const starts = new DockerStarts();
+    starts.#stream = await docker.getEvents({ filters: { type: ['container'], event: ['start'] } });
+    let buffered = '';
+    starts.#stream.on('data', (chunk) => {
+      buffered += chunk.toString();
+      let newline;
+      while ((newline = buffered.indexOf('\n')) >= 0) {
+        const line = buffered.slice(0, newline);
+        buffered = buffered.slice(newline + 1);
+        if (line.trim() !== '') starts.#add(JSON.parse(line));
+      }
+    });
+    return starts;
+  }
+
+  #add(raw) {
+    const attributes = raw.Actor?.Attributes ?? {};
+    const event = { time: Number(raw.timeNano) / 1e6, id: raw.id ?? raw.Actor?.ID, labels: attributes };
+    this.#events.push(event);
+    this.#waiters = this.#waiters.filter((waiter) => {
+      if (!waiter.predicate(event)) return true;
+      clearTimeout(waiter.timer);
+      waiter.resolve(event.time);
+      return false;
+    });
+  }
+
+  /** The time of the first start event (already seen or to come) that `predicate` accepts. */
+  waitFor(predicate, timeoutMs) {
+    const seen = this.#events.find(predicate);
+    if (seen) return Promise.resolve(seen.time);
+    return new Promise((resolve, reject) => {
+      const waiter = { predicate, resolve, timer: null };
+      waiter.timer = setTimeout(() => {
+        this.#waiters = this.#waiters.filter((w) => w !== waiter);
+        reject(new Error(`no container start event within ${timeoutMs / 1000} s`));
+      }, timeoutMs);
+      this.#waiters.push(waiter);
+    });
+  }
+
+  close() {
+    this.#stream?.destroy();
+  }
+}
