@@ -106,11 +106,20 @@ async function rawRuns(starts, runId, count, command = 'sleep') {
   const times = await Promise.all(
     ids.map((id) => starts.waitFor((e) => e.labels['gha-ephemeral-bench.id'] === id, 60_000)),
   );
-  const containers = (
-    await runDocker(['ps', '-aq', '--filter', `label=gha-ephemeral-bench.run=${runId}`])
-  ).split(/\s+/);
-  await runDocker(['rm', '-f', ...containers.filter(Boolean)]);
+  await removeRaw(runId);
   return times.map((time) => time - t0);
+}
+
+/**
+ * Removes the raw containers a few at a time. Docker 20.10 can deadlock in libnetwork when dozens of containers exit
+ * at the same moment (one `docker rm -f` of fifty did, on this benchmark's host): the engine then hangs until it is
+ * restarted.
+ */
+async function removeRaw(runId) {
+  const ids = (await runDocker(['ps', '-aq', '--filter', `label=gha-ephemeral-bench.run=${runId}`]))
+    .split(/\s+/)
+    .filter(Boolean);
+  for (let i = 0; i < ids.length; i += 5) await runDocker(['rm', '-f', ...ids.slice(i, i + 5)]);
 }
 
 /** Starts the simulator, the built orchestrator (automatic mode, `preset`) and the built gateway; the hook on the repo. */
@@ -264,7 +273,7 @@ async function measurePreset(preset, kit, simModule, starts, settings) {
     const rawNodeBurst = await rawRuns(starts, runId, settings.burst, 'node');
     const burst = await webhookRuns(stack, starts, settings.burst);
     failed += burst.failed;
-    return {
+    const result = {
       preset,
       name: PRESETS[preset].name,
       single: { raw: stats(raw), running: stats(running), taken: stats(taken) },
@@ -276,10 +285,11 @@ async function measurePreset(preset, kit, simModule, starts, settings) {
       },
       failedJobs: failed,
     };
+    // Printed at once too: a later preset that fails must not lose this one's numbers.
+    process.stderr.write(`${formatPreset(result, settings)}\n\n`);
+    return result;
   } finally {
-    await runDocker(['ps', '-aq', '--filter', `label=gha-ephemeral-bench.run=${runId}`])
-      .then((ids) => (ids ? runDocker(['rm', '-f', ...ids.split(/\s+/)]) : null))
-      .catch(() => null);
+    await removeRaw(runId).catch(() => null);
     await stack.stop();
   }
 }
