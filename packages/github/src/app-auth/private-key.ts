@@ -10,7 +10,7 @@ export function normalizePrivateKey(text: string): { pem: string } | { problem: 
   if (!pem.startsWith('-----BEGIN')) {
     return {
       problem:
-        'is not a PEM private key: expected the contents of the .pem file GitHub generated ("-----BEGIN RSA PRIVATE KEY-----" …), or set GITHUB_APP_PRIVATE_KEY_FILE to its path',
+        'is not a PEM private key: expected the contents of the .pem file GitHub generated (its first line is the PEM header of an RSA private key), or set GITHUB_APP_PRIVATE_KEY_FILE to its path',
     };
   }
   try {
