@@ -27,20 +27,29 @@ if [ ${#need[@]} -gt 0 ]; then
   apt_install "${need[@]}"
 fi
 
-if ! docker info >/dev/null 2>&1; then
+# Every engine call is bounded: a wedged engine must fail or be replaced, never hang the run.
+engine_answers() { timeout 15 docker info >/dev/null 2>&1; }
+
+if ! engine_answers; then
+  if pgrep -x dockerd >/dev/null 2>&1; then
+    log "a dockerd runs but does not answer: restarting it"
+    pkill -x dockerd || true
+    for _ in $(seq 1 20); do pgrep -x dockerd >/dev/null 2>&1 || break; sleep 1; done
+    pkill -9 -x dockerd 2>/dev/null || true
+  fi
   log "starting dockerd in the background (log: /tmp/dockerd.log)"
   nohup dockerd >/tmp/dockerd.log 2>&1 &
   for _ in $(seq 1 60); do
-    docker info >/dev/null 2>&1 && break
+    engine_answers && break
     sleep 1
   done
-  docker info >/dev/null 2>&1 || {
+  engine_answers || {
     log "dockerd did not answer within 60 s:"
     tail -n 30 /tmp/dockerd.log >&2
     exit 1
   }
 fi
-log "docker engine $(docker version --format '{{.Server.Version}}') answers"
+log "docker engine $(timeout 15 docker version --format '{{.Server.Version}}') answers"
 
 want_pnpm=$(node -p "require('$root/package.json').packageManager.split('@')[1]")
 if [ "$(pnpm --version 2>/dev/null || true)" != "$want_pnpm" ]; then
