@@ -11,13 +11,11 @@
 // adds without queueing (at 50 connections a saturated orchestrator's queue dominates p50, and autocannon rounds to ms),
 // BENCH_ISOLATED (default 1; 0 skips it): the same again against a stand-in orchestrator that answers fixed JSON, so
 // that the gateway's own cost shows apart from the Docker engine's pace.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
+import { freePort, startProcess, stopProcess, waitForHttp } from './services.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const GITHUB_TOKEN = `ghp_${'b3nch'.repeat(8)}`;
@@ -41,54 +39,6 @@ export function benchSettings(env = process.env) {
     serialDuration: number('BENCH_SERIAL_DURATION', 10),
     isolated: env.BENCH_ISOLATED !== '0',
   };
-}
-
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Starts `node script` with `env`; stdout is dropped (a busy gateway logs a line per request), stderr kept. */
-function startProcess(script, env) {
-  const child = spawn(process.execPath, [script], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  const stderr = [];
-  child.stderr.on('data', (chunk) => stderr.push(chunk.toString()));
-  const exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, stderr, exited };
-}
-
-async function stopProcess(service) {
-  if (!service || service.child.exitCode !== null) return;
-  service.child.kill('SIGTERM');
-  const timer = setTimeout(() => service.child.kill('SIGKILL'), 10_000);
-  await service.exited;
-  clearTimeout(timer);
-}
-
-async function waitForHttp(url, service, what, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (service.child.exitCode !== null)
-      throw new Error(`${what} exited (${service.child.exitCode}): ${service.stderr.join('')}`);
-    try {
-      await fetch(url, { signal: AbortSignal.timeout(1000) });
-      return;
-    } catch {
-      await sleep(200);
-    }
-  }
-  throw new Error(
-    `${what} did not answer at ${url} within ${timeoutMs / 1000} s: ${service.stderr.join('')}`,
-  );
 }
 
 /** Resident memory of a process in MiB, from /proc (Linux); null elsewhere. */
