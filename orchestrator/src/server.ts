@@ -39,6 +39,11 @@ export interface OrchestratorDeps {
   github?: GitHubPort;
   /** The metrics registry; by default a fresh one (`main.ts` passes one with the process metrics). */
   metrics?: OrchestratorMetrics;
+  /**
+   * How long before its `expires_at` a GitHub App installation token is replaced; by default the client's
+   * (5 minutes). Tests shorten it along with the simulator's token lifetime instead of waiting an hour.
+   */
+  appTokenRefreshMarginMs?: number;
 }
 
 /** The GitHub port over Octokit, authenticated with the token or as the GitHub App installation. */
@@ -54,6 +59,9 @@ function createGitHub(config: OrchestratorConfig, deps: OrchestratorDeps): GitHu
             privateKey: app.privateKey,
             installationId: app.installationId,
             organizations: config.GITHUB_ORGANIZATION,
+            ...(deps.appTokenRefreshMarginMs === undefined
+              ? {}
+              : { refreshMarginMs: deps.appTokenRefreshMarginMs }),
           },
     userAgent: `gha-ephemeral-runners/${deps.version}`,
     logger: deps.logger.child({ component: 'github' }),

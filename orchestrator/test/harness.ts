@@ -33,7 +33,13 @@ export interface Harness {
  */
 export async function startHarness(
   env: Record<string, string> = {},
-  overrides: { runtime?: RunnerRuntime; sim?: GitHubSim; autoCheck?: boolean } = {},
+  overrides: {
+    runtime?: RunnerRuntime;
+    sim?: GitHubSim;
+    autoCheck?: boolean;
+    /** How long before `expires_at` the orchestrator replaces an App installation token (default 5 minutes). */
+    appTokenRefreshMarginMs?: number;
+  } = {},
 ): Promise<Harness> {
   const sim = overrides.sim ?? (await startGitHubSim({ tokens: { [TOKEN]: { login: 'octo' } } }));
   const orchestratorId = uniqueId('orch');
@@ -62,6 +68,9 @@ export async function startHarness(
     version: 'test',
     onSecret: (secret) => redactor.add(secret),
     runtime,
+    ...(overrides.appTokenRefreshMarginMs === undefined
+      ? {}
+      : { appTokenRefreshMarginMs: overrides.appTokenRefreshMarginMs }),
   });
   const loops = orchestrator.startLoops({ autoCheck: overrides.autoCheck ?? false });
   return {

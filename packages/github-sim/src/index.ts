@@ -5,7 +5,7 @@ export type { BuildSimAppOptions } from './app.js';
 export { SimControl } from './control/sim-control.js';
 export type { QueueJobInput, RepoSpec, TokenInfo, WorkflowSpec } from './control/seeding.js';
 export type { WebhookDelivery, WebhookSpec } from './webhooks/webhook-hub.js';
-export type { JobView, RunnerView, ScopeRef } from './control/views.js';
+export type { InstallationTokenView, JobView, RunnerView, ScopeRef } from './control/views.js';
 export type { FaultCount, FaultMatch, FaultSpec } from './control/faults.js';
 export type { RequestCounts, RouteCounts } from './control/counters.js';
 export type { WaitOptions } from './control/wait-for.js';

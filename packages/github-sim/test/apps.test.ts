@@ -147,3 +147,90 @@ describe('GitHub App authentication', () => {
     }
   });
 });
+
+describe('installation token lifetime', () => {
+  let sim: GitHubSim;
+  const PUBLIC_PEM = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  const appJwt = (iss: number): string => {
+    const now = Math.floor(Date.now() / 1000);
+    return jwt({ iat: now - 60, exp: now + 540, iss });
+  };
+  const mint = async (appId: number, installationId: number) => {
+    const app = new Octokit({ baseUrl: sim.apiUrl, auth: appJwt(appId), log: quiet });
+    const before = Date.now();
+    const { data } = await app.apps.createInstallationAccessToken({ installation_id: installationId });
+    return { data, before, after: Date.now(), expiresAt: Date.parse(data.expires_at) };
+  };
+
+  beforeAll(async () => {
+    sim = await startWorld();
+    sim.control.addApp({ id: 4242, publicKey: PUBLIC_PEM, installations: [{ id: 77, account: 'acme' }] });
+    sim.control.addApp({
+      id: 5151,
+      publicKey: PUBLIC_PEM,
+      tokenLifetimeSeconds: 5,
+      installations: [{ id: 88, account: 'acme' }],
+    });
+  });
+  afterAll(async () => {
+    await sim.close();
+  });
+
+  it('announces GitHub’s hour by default, and the App’s tokenLifetimeSeconds when set, in whole seconds', async () => {
+    const hour = await mint(4242, 77);
+    expect(hour.data.expires_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    expect(hour.expiresAt).toBeGreaterThanOrEqual(hour.before + 3_600_000);
+    expect(hour.expiresAt).toBeLessThan(hour.after + 3_601_000);
+    const short = await mint(5151, 88);
+    expect(short.data.expires_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    expect(short.expiresAt).toBeGreaterThanOrEqual(short.before + 5_000);
+    expect(short.expiresAt).toBeLessThan(short.after + 6_000);
+  });
+
+  it('refuses an installation token from its expires_at with GitHub’s 401 Bad credentials, and records it', async () => {
+    const { data, expiresAt } = await mint(5151, 88);
+    const get = () =>
+      fetch(`${sim.apiUrl}/installation/repositories`, {
+        headers: { authorization: `token ${data.token}`, 'x-github-api-version': '2022-11-28' },
+      });
+    // Only Date is faked: the simulator runs in this process, its sockets and timers stay real.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(expiresAt - 1);
+      expect((await get()).status).toBe(200);
+      vi.setSystemTime(expiresAt);
+      const refused = await get();
+      expect(refused.status).toBe(401);
+      expect(await refused.json()).toEqual({
+        message: 'Bad credentials',
+        documentation_url: 'https://docs.github.com/rest',
+        status: '401',
+      });
+    } finally {
+      vi.useRealTimers();
+    }
+    const records = (await (await fetch(`${sim.url}/_sim/installation-tokens`)).json()) as {
+      tokens: Record<string, unknown>[];
+    };
+    expect(JSON.stringify(records)).not.toContain(data.token);
+    expect(records.tokens.at(-1)).toEqual({
+      appId: 5151,
+      installationId: 88,
+      issuedAt: expect.any(String),
+      expiresAt: new Date(expiresAt).toISOString(),
+      accepted: 1,
+      refusedExpired: 1,
+    });
+    expect(records.tokens).toEqual(sim.control.installationTokens());
+  });
+
+  it.each([0, -5, 1.5, '60'])('refuses an App whose tokenLifetimeSeconds is %j (400)', async (value) => {
+    const res = await fetch(`${sim.url}/_sim/apps`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ id: 6000, publicKey: PUBLIC_PEM, tokenLifetimeSeconds: value }),
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ message: 'tokenLifetimeSeconds must be a positive integer' });
+  });
+});

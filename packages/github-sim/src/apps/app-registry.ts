@@ -22,6 +22,8 @@ export interface SimApp {
   slug: string;
   publicKey: KeyObject;
   installations: Map<number, SimInstallation>;
+  /** How long its installation tokens live, in seconds (GitHub: one hour). */
+  tokenLifetimeSeconds: number;
   /** Rate accounting for requests made with the app's JWT. */
   jwtToken: SimToken;
 }
@@ -36,6 +38,11 @@ export interface AppSpec {
   /** PEM; either key of the pair works (the public part is kept). */
   privateKey?: string;
   publicKey?: string;
+  /**
+   * How long its installation tokens live, in seconds: a positive integer, default 3600 (GitHub's hour). A few
+   * seconds let a test watch a client replace its token without waiting an hour.
+   */
+  tokenLifetimeSeconds?: number;
   installations?: {
     id: number;
     account: string;
@@ -43,6 +50,9 @@ export interface AppSpec {
     permissions?: Record<string, string>;
   }[];
 }
+
+/** GitHub's lifetime of an installation token, in seconds. */
+export const DEFAULT_TOKEN_LIFETIME_SECONDS = 3600;
 
 /** The permissions a runner-managing App typically holds. */
 export const DEFAULT_APP_PERMISSIONS: Record<string, string> = {
@@ -62,6 +72,9 @@ export class AppRegistry {
   add(spec: AppSpec): SimApp {
     const pem = spec.publicKey ?? spec.privateKey;
     if (!Number.isInteger(spec.id) || !pem) throw new SimInputError('an app needs an integer id and a key');
+    const lifetime = spec.tokenLifetimeSeconds ?? DEFAULT_TOKEN_LIFETIME_SECONDS;
+    if (!Number.isInteger(lifetime) || lifetime < 1)
+      throw new SimInputError('tokenLifetimeSeconds must be a positive integer');
     const slug = spec.slug ?? `app-${spec.id}`;
     const app: SimApp = {
       id: spec.id,
@@ -69,6 +82,7 @@ export class AppRegistry {
       slug,
       publicKey: createPublicKey(pem),
       installations: new Map(),
+      tokenLifetimeSeconds: lifetime,
       jwtToken: {
         token: `jwt:${spec.id}`,
         login: slug,

@@ -9,8 +9,8 @@ import { addWorkflow, toScope } from './seeding.js';
 import type { QueueJobInput, RepoSpec, TokenInfo, WorkflowSpec } from './seeding.js';
 import type { RequestCounts } from './counters.js';
 import type { FaultSpec } from './faults.js';
-import { jobView, runnerView } from './views.js';
-import type { JobView, RunnerView, ScopeRef } from './views.js';
+import { installationTokenView, jobView, runnerView } from './views.js';
+import type { InstallationTokenView, JobView, RunnerView, ScopeRef } from './views.js';
 import { waitFor } from './wait-for.js';
 import type { WaitOptions } from './wait-for.js';
 
@@ -206,6 +206,11 @@ export class SimControl {
   addApp(spec: AppSpec): { id: number; clientId: string; slug: string } {
     const app = this.ctx.apps.add(spec);
     return { id: app.id, clientId: app.clientId, slug: app.slug };
+  }
+
+  /** The installation tokens minted so far, oldest first, with how they were used. */
+  installationTokens(): InstallationTokenView[] {
+    return [...this.ctx.store.tokens.values()].flatMap((t) => installationTokenView(t) ?? []);
   }
 
   /** Adds a webhook that receives `workflow_job` events (and a `ping` now); returns its id. */

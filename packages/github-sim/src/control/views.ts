@@ -1,5 +1,5 @@
 import type { SimStore } from '../state/store.js';
-import type { JobConclusion, JobStatus, SimJob, SimRunner } from '../state/types.js';
+import type { JobConclusion, JobStatus, SimJob, SimRunner, SimToken } from '../state/types.js';
 
 /** A job as the control API shows it. */
 export interface JobView {
@@ -35,6 +35,19 @@ export interface RunnerView {
   jobId: number | null;
   configuredBy: 'jit' | 'registration';
   createdAt: string;
+}
+
+/** An installation token minted by `POST /app/installations/{id}/access_tokens` (never the token itself). */
+export interface InstallationTokenView {
+  appId: number;
+  installationId: number;
+  issuedAt: string;
+  /** As announced in `expires_at`; from then on the token is refused. */
+  expiresAt: string;
+  /** Requests it authenticated. */
+  accepted: number;
+  /** Requests refused with 401 `Bad credentials` because it had expired. */
+  refusedExpired: number;
 }
 
 /** A runner scope in the control API. */
@@ -78,5 +91,19 @@ export function runnerView(store: SimStore, runner: SimRunner): RunnerView {
     jobId: runner.jobId,
     configuredBy: runner.configuredBy,
     createdAt: runner.createdAt,
+  };
+}
+
+/** The control view of a minted installation token; undefined for any other token. */
+export function installationTokenView(token: SimToken): InstallationTokenView | undefined {
+  const { minted, expiresAt } = token;
+  if (!minted || expiresAt === undefined) return undefined;
+  return {
+    appId: minted.appId,
+    installationId: minted.installationId,
+    issuedAt: new Date(minted.issuedAt).toISOString(),
+    expiresAt: new Date(expiresAt).toISOString(),
+    accepted: minted.accepted,
+    refusedExpired: minted.refusedExpired,
   };
 }

@@ -5,7 +5,7 @@ import type { SimContext } from '../app-context.js';
 import type { SimToken } from '../state/types.js';
 import type { SimApp } from '../apps/app-registry.js';
 import { looksLikeJwt, verifyAppJwt } from '../apps/jwt.js';
-import { GitHubApiError } from './github-error.js';
+import { DOCS, GitHubApiError } from './github-error.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -73,9 +73,10 @@ function readToken(ctx: SimContext, request: FastifyRequest): SimToken {
   if (!header) throw new GitHubApiError(401, 'Requires authentication');
   const match = /^(?:token|bearer)\s+(\S+)\s*$/i.exec(header);
   const token = match?.[1] ? ctx.store.tokens.get(match[1]) : undefined;
-  if (!token || (token.expiresAt !== undefined && token.expiresAt <= Date.now())) {
-    throw new GitHubApiError(401, 'Bad credentials');
-  }
+  const expired = token?.expiresAt !== undefined && token.expiresAt <= Date.now();
+  if (token?.minted) token.minted[expired ? 'refusedExpired' : 'accepted'] += 1;
+  // GitHub refuses credentials before routing: this body never names the route's documentation.
+  if (!token || expired) throw new GitHubApiError(401, 'Bad credentials', { documentationUrl: DOCS });
   return token;
 }
 

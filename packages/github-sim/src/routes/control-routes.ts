@@ -114,6 +114,7 @@ export function registerControlRoutes(app: FastifyInstance, control: SimControl)
   app.post('/_sim/apps', async (request, reply) =>
     reply.code(201).send(control.addApp(request.body as AppSpec)),
   );
+  app.get('/_sim/installation-tokens', async () => ({ tokens: control.installationTokens() }));
   app.post('/_sim/webhooks', async (request, reply) =>
     reply.code(201).send({ id: control.addWebhook(request.body as WebhookSpec) }),
   );

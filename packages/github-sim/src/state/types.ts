@@ -23,8 +23,22 @@ export interface SimToken {
   /** Set for a GitHub App installation token: the account it is installed on and, optionally, its repositories. */
   installation: { account: string; repositories: string[] | undefined } | undefined;
   rate: { limit: number; used: number; resetAt: number };
-  /** When the token stops working (installation tokens live an hour); undefined means never. */
+  /** When the token stops working (an installation token: after its App's token lifetime); undefined means never. */
   expiresAt?: number | undefined;
+  /** Set for a token minted by `POST /app/installations/{id}/access_tokens`. */
+  minted?: MintedToken | undefined;
+}
+
+/** Where an installation token came from and how it was used: what a test reads to see a client refresh it. */
+export interface MintedToken {
+  appId: number;
+  installationId: number;
+  /** Epoch ms. */
+  issuedAt: number;
+  /** Requests it authenticated. */
+  accepted: number;
+  /** Requests refused with 401 `Bad credentials` because it had expired. */
+  refusedExpired: number;
 }
 
 /** A file in a repository's default branch. */

@@ -108,14 +108,17 @@ export function registerAppRoutes(app: FastifyInstance, ctx: SimContext): void {
         repositories = body.repositories;
       }
       const token = `ghs_${randomToken('').slice(0, 28)}${randomToken('').slice(0, 8)}`;
-      const expiresAt = Date.now() + HOUR_MS;
+      const issuedAt = Date.now();
+      // `expires_at` has whole seconds: rounded up, the token lives at least its lifetime and stops exactly then.
+      const expiresAt = Math.ceil((issuedAt + self.tokenLifetimeSeconds * 1000) / 1000) * 1000;
       ctx.store.tokens.set(token, {
         token,
         login: `${self.slug}[bot]`,
         scopes: undefined,
         installation: { account: inst.account, repositories },
-        rate: { limit: ctx.store.settings.rateLimit, used: 0, resetAt: Date.now() + HOUR_MS },
+        rate: { limit: ctx.store.settings.rateLimit, used: 0, resetAt: issuedAt + HOUR_MS },
         expiresAt,
+        minted: { appId: self.id, installationId: inst.id, issuedAt, accepted: 0, refusedExpired: 0 },
       });
       const urls = urlsFor(request, ctx.publicUrl);
       const selected = repositories
