@@ -25,6 +25,7 @@ describe('orchestrator configuration', () => {
     const config = loadOrchestratorConfig({ GITHUB_RUNNER_TOKEN: TOKEN });
     expect(config).toMatchObject({
       GITHUB_API_URL: 'https://api.github.com',
+      GITHUB_WRITE_BURST: 50,
       RUNNER_IMAGE: 'myoung34/github-runner:latest',
       AUTO_CREATE_RUNNERS: false,
       RUNNER_CHECK_INTERVAL: 300,

@@ -13,6 +13,7 @@ import {
   redactConfig,
 } from '@gha-ephemeral/config';
 import { Label, OrganizationName } from '@gha-ephemeral/contract';
+import { DEFAULT_WRITE_BURST } from '@gha-ephemeral/github';
 import { LOG_FORMATS, LOG_LEVEL_ALIASES, LOG_LEVELS } from '@gha-ephemeral/logging';
 import { z } from 'zod';
 import { checkGitHubAuth, githubAppFields, type GitHubAppSettings } from './config-github-auth.js';
@@ -28,6 +29,7 @@ const baseSchema = z.object({
   GITHUB_RUNNER_TOKEN: envSecret(),
   ...githubAppFields,
   GITHUB_API_URL: envUrl('https://api.github.com'),
+  GITHUB_WRITE_BURST: envInt({ default: DEFAULT_WRITE_BURST, min: 1, max: 150 }),
   RUNNER_IMAGE: envString({ default: 'myoung34/github-runner:latest' }),
   RUNNER_COMMAND: envString(),
   RUNNER_NETWORK: envString(),

@@ -65,6 +65,7 @@ function createGitHub(config: OrchestratorConfig, deps: OrchestratorDeps): GitHu
           },
     userAgent: `gha-ephemeral-runners/${deps.version}`,
     logger: deps.logger.child({ component: 'github' }),
+    writeBurst: config.GITHUB_WRITE_BURST,
   });
   return app === null
     ? new OctokitGitHub(octokit)

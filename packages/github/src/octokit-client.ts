@@ -12,6 +12,7 @@ import type { LoggerLike } from './logger.js';
 import { countRequestOutcomes, type GitHubRequestStats } from './metrics/request-outcomes.js';
 import { guardRateLimits, observeRateLimits } from './rate-limit/rate-limit-plugins.js';
 import type { RateLimitState } from './rate-limit/rate-limit-state.js';
+import { createWriteLimiter, DEFAULT_WRITE_BURST } from './rate-limit/write-limiter.js';
 
 /** The REST API version this client is written against; sent on every request. */
 export const GITHUB_API_VERSION = '2022-11-28';
@@ -53,6 +54,11 @@ export interface OctokitClientOptions {
   logger: LoggerLike;
   /** Longest wait, in seconds, for a rate limit to lift before a request fails instead (default 60). */
   maxRateLimitWaitSeconds?: number;
+  /**
+   * Writes (POST, PATCH, PUT, DELETE) let through back to back before they are spaced one second apart (default
+   * 50); see {@link createWriteLimiter}.
+   */
+  writeBurst?: number;
   /** Retries of 5xx and network errors (default 2). */
   retries?: number;
   /**
@@ -82,7 +88,7 @@ export function appCredentialIdentity(auth: GitHubAppAuth): string {
  * Builds the Octokit every GitHub call goes through: API version header, conditional GETs (`ETag` /
  * `If-None-Match`; a 304 costs no rate limit), rate-limit tracking with one ⚠️ WARNING per limited period,
  * throttling (GitHub's primary and secondary rate limits, waits of at most `maxRateLimitWaitSeconds`; a longer
- * one fails at once with `github.rate_limited`), and retries of 5xx and network failures (never of 429s: those
+ * one fails at once with `github.rate_limited`; writes in bursts of `writeBurst`, then one a second), and retries of 5xx and network failures (never of 429s: those
  * are rate limits).
  */
 export function createOctokit(options: OctokitClientOptions): GitHubOctokit {
@@ -121,6 +127,7 @@ export function createOctokit(options: OctokitClientOptions): GitHubOctokit {
     userAgent: options.userAgent,
     log: octokitLog,
     throttle: {
+      write: createWriteLimiter(options.writeBurst ?? DEFAULT_WRITE_BURST),
       onRateLimit: onLimit('primary'),
       onSecondaryRateLimit: onLimit('secondary'),
     },
