@@ -1,6 +1,6 @@
 import { AppError } from '@gha-ephemeral/contract';
 import Dockerode from 'dockerode';
-import { fromInspectInfo, toCreateBody, toLabelFilters } from './container-mapping.js';
+import { fromInspectInfo, toContainerState, toCreateBody, toLabelFilters } from './container-mapping.js';
 import { engineMessage, engineStatusCode, runtimeFailedError } from './docker-errors.js';
 import { streamRuntimeEvents, type BackoffOptions } from './docker-events.js';
 import { describeEngineAddress } from './engine-address.js';
@@ -45,6 +45,8 @@ export interface DockerRuntimeOptions {
 
 // Concurrent inspections while listing: enough to be quick, few enough not to crowd the engine.
 const INSPECT_CONCURRENCY = 8;
+/** Inspections kept for listings (far more containers than an orchestrator runs at once). */
+const INSPECTED_KEPT = 5000;
 // How long remove() waits for a removal someone else started to finish.
 const FOREIGN_REMOVAL_WAIT_MS = 10_000;
 
@@ -59,6 +61,8 @@ export class DockerRuntime implements RunnerRuntime {
   private readonly engine: EngineCallContext;
   private readonly pullTimeoutMs: number;
   private readonly init: boolean;
+  /** The last inspection of each container listed, oldest first (see {@link DockerRuntime.list}). */
+  private readonly inspected = new Map<string, RunnerContainer>();
   private readonly eventsBackoff: BackoffOptions;
 
   constructor(options: DockerRuntimeOptions = {}) {
@@ -91,11 +95,32 @@ export class DockerRuntime implements RunnerRuntime {
         abortSignal,
       }),
     );
-    // A container removed between the list and its inspection is simply no longer there.
-    const containers = await mapWithConcurrency(entries, INSPECT_CONCURRENCY, (entry) =>
-      this.get(entry.Id, opts),
-    );
+    // A container removed between the list and its inspection is simply no longer there. What an inspection
+    // said is kept: a container's name, image, labels and creation never change, and its exit code is final.
+    // Only a container not seen before, or one that has stopped since, is inspected again; the others take their
+    // state from the listing. While the engine is busy starting many containers every call waits, so a listing
+    // during a burst costs one call instead of one per container.
+    const containers = await mapWithConcurrency(entries, INSPECT_CONCURRENCY, async (entry) => {
+      const known = this.inspected.get(entry.Id);
+      const state = toContainerState(entry.State);
+      const stopped = state === 'exited' || state === 'dead';
+      if (known !== undefined && (!stopped || known.exitCode !== null)) {
+        return stopped ? known : { ...known, state };
+      }
+      const container = await this.get(entry.Id, opts);
+      if (container !== null) this.remember(container);
+      return container;
+    });
     return containers.filter((container): container is RunnerContainer => container !== null);
+  }
+
+  private remember(container: RunnerContainer): void {
+    this.inspected.delete(container.id);
+    this.inspected.set(container.id, container);
+    if (this.inspected.size > INSPECTED_KEPT) {
+      const oldest = this.inspected.keys().next().value;
+      if (oldest !== undefined) this.inspected.delete(oldest);
+    }
   }
 
   async get(idOrName: string, opts: RuntimeCallOptions = {}): Promise<RunnerContainer | null> {

@@ -59,6 +59,33 @@ describe('DockerRuntime containers', () => {
     });
     expect((await waitForExit(runtime, created.id)).exitCode).toBe(0);
   });
+
+  it('lists a container it has listed before with its new state and its real exit code once it stops', async () => {
+    const runtime = new DockerRuntime();
+    const own = labels();
+    const created = await runtime.create({
+      name: uniqueId('relist'),
+      image: BASE_IMAGE,
+      command: ['sleep', '30'],
+      env: {},
+      labels: own,
+    });
+    const [running] = await runtime.list({ labels: own });
+    expect(running).toMatchObject({ id: created.id, state: 'running', exitCode: null, labels: own });
+    await docker.getContainer(created.id).kill({ signal: 'SIGTERM' });
+    await waitFor(async () => (await runtime.list({ labels: own }))[0]?.state === 'exited', {
+      timeoutMs: 10_000,
+      message: 'the container was not listed as exited',
+    });
+    const [exited] = await runtime.list({ labels: own });
+    // Killed by SIGTERM (docker-init forwards it): 143, read from the engine, not a remembered null.
+    expect(exited).toMatchObject({
+      id: created.id,
+      state: 'exited',
+      exitCode: 143,
+      createdAt: running!.createdAt,
+    });
+  });
 });
 
 describe('DockerRuntime.create failures', () => {
