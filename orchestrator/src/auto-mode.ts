@@ -26,8 +26,10 @@ export function createAutoMode(options: {
     refreshIntervalMs: config.DISCOVERY_REFRESH_INTERVAL * 1000,
     logger: logger.child({ component: 'poller' }),
   });
+  const book = new DemandBook();
   const reconciler = new Reconciler({
     runners,
+    jobReports: book,
     github,
     logger: logger.child({ component: 'reconciler' }),
     orchestratorId: config.ORCHESTRATOR_ID,
@@ -41,7 +43,7 @@ export function createAutoMode(options: {
   return {
     poller,
     reconciler,
-    book: new DemandBook(),
+    book,
     checkIntervalMs: config.RUNNER_CHECK_INTERVAL * 1000,
     ...(options.nextPollDelayMs ? { nextPollDelayMs: options.nextPollDelayMs } : {}),
   };

@@ -144,6 +144,29 @@ describe('webhooks end to end: simulator → gateway → orchestrator → runner
     ).toBe(3);
   });
 
+  it('a burst of queued deliveries starts exactly one runner per job, beyond MAX_RUNNERS as slots free up', async () => {
+    const before = await started();
+    // Twelve jobs against MAX_RUNNERS=10, queued a few at a time, so that deliveries reach the orchestrator while
+    // the runners of earlier ones start; the last two start when `completed` frees a slot (the poll is an hour off).
+    const jobs: { jobId: number; runId: number }[] = [];
+    for (let wave = 0; wave < 4; wave += 1) {
+      for (let i = 0; i < 3; i += 1)
+        jobs.push(sim.control.queueJob({ repo: 'octo/hooked', labels: LABELS, durationMs: 300 }));
+      await new Promise((resolve) => setTimeout(resolve, 150));
+    }
+    const done = await Promise.all(
+      jobs.map(({ jobId }) => sim.control.waitForJob(jobId, 'completed', { timeoutMs: 60_000 })),
+    );
+    expect(done.map((job) => job.conclusion)).toEqual(jobs.map(() => 'success'));
+    expect(new Set(done.map((job) => job.runnerName)).size).toBe(jobs.length);
+    expect(await started()).toBe(before + jobs.length);
+    await waitFor(async () => (await containersOf(h.orchestratorId)).length === 0, {
+      timeoutMs: 30_000,
+      message: 'runner containers stayed after their jobs',
+    });
+    expect(await started()).toBe(before + jobs.length);
+  }, 120_000);
+
   it('a redelivered queued delivery (same X-GitHub-Delivery) starts nothing more', async () => {
     const before = await started();
     const job = sim.control.queueJob({ repo: 'octo/hooked', labels: LABELS, durationMs: 200 });
@@ -189,8 +212,11 @@ describe('webhooks end to end: simulator → gateway → orchestrator → runner
     expect(sim.control.getJob(job.jobId)?.status).toBe('queued');
 
     expect((await post(stack.gatewayUrl, body)).status).toBe(202);
-    await sim.control.waitForJob(job.jobId, 'completed', { timeoutMs: 30_000 });
+    const done = await sim.control.waitForJob(job.jobId, 'completed', { timeoutMs: 30_000 });
     expect(await started()).toBe(before + 1);
+    // The rest of the job's deliveries, as GitHub sends them (this repository has no hook in the simulator).
+    const completed = payload('completed', job, 'octo/manual', { runnerName: done.runnerName });
+    expect((await post(stack.gatewayUrl, completed)).status).toBe(202);
   });
 
   it('a queued job whose labels the pool lacks gets no runner', async () => {

@@ -45,4 +45,14 @@ describe('DemandBook', () => {
       .sort();
     expect(ids).toEqual([2, 3]);
   });
+
+  it('remembers which job each runner took, which need not be the one it was started for', () => {
+    const book = new DemandBook();
+    book.add(repo, job(1));
+    book.add(repo, job(2));
+    book.started(2, 'gha-runner-for-job-1');
+    expect(book.demand()[0]?.jobs.map((j) => j.id)).toEqual([1]);
+    expect(book.jobRunningOn('gha-runner-for-job-1')).toBe(2);
+    expect(book.jobRunningOn('gha-another')).toBeUndefined();
+  });
 });

@@ -1,6 +1,11 @@
 import type { GitHubScope } from '@gha-ephemeral/github';
 import { scopeKey, type QueuedJob, type ScopeDemand } from './demand.js';
 
+/** How many runners' running jobs are remembered (far more than run at once). */
+const REMEMBERED_RUNNERS = 10_000;
+/** How long after the last webhook report the book counts on the next ones. */
+const REPORTS_ACTIVE_MS = 10 * 60_000;
+
 interface Entry {
   scope: GitHubScope;
   job: QueuedJob;
@@ -15,6 +20,9 @@ interface Entry {
  */
 export class DemandBook {
   readonly #entries = new Map<number, Entry>();
+  /** The job each runner was reported (by `in_progress`) to be running, oldest first; bounded. */
+  readonly #running = new Map<string, number>();
+  #lastReportAt: number | null = null;
   readonly #now: () => number;
 
   constructor(now: () => number = Date.now) {
@@ -23,12 +31,41 @@ export class DemandBook {
 
   /** Records a job a webhook reported as queued. */
   add(scope: GitHubScope, job: QueuedJob): void {
-    this.#entries.set(job.id, { scope, job, seenAt: this.#now() });
+    this.#lastReportAt = this.#now();
+    this.#entries.set(job.id, { scope, job, seenAt: this.#lastReportAt });
   }
 
   /** Forgets a job that started or ended. */
   remove(jobId: number): void {
     this.#entries.delete(jobId);
+  }
+
+  /**
+   * Records that `runnerName` took the job (its `in_progress` or `completed`), which is no longer queued. GitHub hands a queued
+   * job to any idle runner that fits, so a runner started for one job may run another: the planner must know.
+   */
+  started(jobId: number, runnerName: string): void {
+    this.#lastReportAt = this.#now();
+    this.#entries.delete(jobId);
+    this.#running.delete(runnerName);
+    this.#running.set(runnerName, jobId);
+    if (this.#running.size > REMEMBERED_RUNNERS) {
+      const oldest = this.#running.keys().next().value;
+      if (oldest !== undefined) this.#running.delete(oldest);
+    }
+  }
+
+  /** The job `runnerName` was reported to be running, if any. */
+  jobRunningOn(runnerName: string): number | undefined {
+    return this.#running.get(runnerName);
+  }
+
+  /**
+   * True while webhooks report jobs (one came within {@link REPORTS_ACTIVE_MS}): a runner that took a job then
+   * has its `in_progress` on the way, and until it arrives the job still looks queued here.
+   */
+  reportsActive(): boolean {
+    return this.#lastReportAt !== null && this.#now() - this.#lastReportAt < REPORTS_ACTIVE_MS;
   }
 
   /** Replaces the book with a poll's result (the poll began at `startedAt`). */

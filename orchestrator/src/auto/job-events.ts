@@ -78,6 +78,19 @@ export class JobEvents {
     return outcome;
   }
 
+  /**
+   * Asks for a creations-only pass. Not awaited: the answer goes back at once, so the gateway never holds this
+   * job's next events (or another job's) behind a pass; a pass reads the book when it starts, so what arrives
+   * meanwhile is seen. A failed pass is logged; the next nudge or poll tries again.
+   */
+  #nudge(reconciler: Reconciler, log: Logger, signal?: AbortSignal): void {
+    reconciler
+      .nudge(() => this.#deps.book.demand(), signal)
+      .catch((error: unknown) => {
+        log.warn({ err: error }, 'a pass for queued jobs failed; the next signal or poll retries');
+      });
+  }
+
   async #act(event: WorkflowJobEvent, signal?: AbortSignal): Promise<JobEventOutcome> {
     const { book, logger } = this.#deps;
     const log = logger.child({ delivery: event.deliveryId, job: event.job.id, repository: event.repository });
@@ -101,29 +114,27 @@ export class JobEvents {
           createdAt: event.job.createdAt ?? new Date().toISOString(),
         });
         log.info({ category: 'MONITOR', labels: event.job.labels }, 'job queued');
-        // Not awaited: the answer goes back at once, so the gateway never holds this job's in_progress or
-        // completed (or another job's events) behind a pass; a pass reads the book when it starts, so what
-        // arrives meanwhile is seen. A failed pass is logged; the next nudge or poll tries again.
-        reconciler
-          .nudge(() => book.demand(), signal)
-          .catch((error: unknown) => {
-            log.warn({ err: error }, 'a pass for a queued job failed; the next signal or poll retries');
-          });
+        this.#nudge(reconciler, log, signal);
         return 'queued';
       }
       case 'in_progress':
-        book.remove(event.job.id);
+        if (event.job.runnerName) book.started(event.job.id, event.job.runnerName);
+        else book.remove(event.job.id);
         if (scope) this.#deps.runners.directory.invalidate(scope);
         log.info({ category: 'MONITOR', runner: event.job.runnerName }, 'job started');
         return 'started';
       case 'completed': {
-        book.remove(event.job.id);
         const name = event.job.runnerName;
+        if (name) book.started(event.job.id, name);
+        else book.remove(event.job.id);
         if (name) {
           const removed = await this.#deps.runners.remove(name, signal, 'job_completed').catch(() => null);
           if (removed)
             log.info({ category: 'MONITOR', runner: name }, 'removed the runner of a completed job');
         }
+        // Its slot is free: a job left waiting by MAX_RUNNERS can start now rather than at the next poll.
+        const { reconciler } = this.#deps;
+        if (reconciler !== null && book.demand().length > 0) this.#nudge(reconciler, log, signal);
         return 'completed';
       }
       case 'waiting':

@@ -83,6 +83,32 @@ describe('planRunners', () => {
     expect(creates(p).map((a) => a.kind === 'create' && a.jobId)).toEqual([waiting.id]);
   });
 
+  it('counts jobs taken but not yet reported as served, oldest first, whichever runners took them', () => {
+    const oldest = job(['self-hosted'], '2026-01-01T00:00:00Z');
+    const middle = job(['self-hosted'], '2026-01-01T00:00:01Z');
+    const newest = job(['self-hosted'], '2026-01-01T00:00:02Z');
+    // Two runners took jobs whose in_progress is on its way (one still busy, one gone); one runner is idle.
+    const p = planRunners({
+      demand: [{ scope: repo, jobs: [newest, middle, oldest] }],
+      runners: [runner('busy'), runner('idle', { jobId: oldest.id })],
+      poolLabels: POOL,
+      limits,
+      nowMs: NOW,
+      takenUnreported: new Map([[scopeKey(repo), 2]]),
+    });
+    // Three queued, two taken: the idle runner takes the last one, whichever it was started for.
+    expect(creates(p)).toEqual([]);
+    const more = planRunners({
+      demand: [{ scope: repo, jobs: [newest, middle, oldest] }],
+      runners: [],
+      poolLabels: POOL,
+      limits,
+      nowMs: NOW,
+      takenUnreported: new Map([[scopeKey(repo), 2]]),
+    });
+    expect(creates(more).map((a) => a.kind === 'create' && a.jobId)).toEqual([newest.id]);
+  });
+
   it('caps at MAX_RUNNERS across scopes, oldest jobs first, and reports the rest as deferred', () => {
     const old = job(['self-hosted'], '2026-01-01T00:00:00Z');
     const young = job(['self-hosted'], '2026-01-02T00:00:00Z');

@@ -51,6 +51,12 @@ export function planRunners(input: {
   poolLabels: readonly string[];
   limits: PlanLimits;
   nowMs: number;
+  /**
+   * By scope key: how many of the demand's jobs are known to have been taken already, though not which ones
+   * (runners went busy, or came and went, and the jobs' `in_progress` has not arrived yet). That many of the
+   * oldest are taken as served: GitHub hands out queued jobs oldest first.
+   */
+  takenUnreported?: ReadonlyMap<string, number>;
 }): Plan {
   const { limits, nowMs } = input;
   const actions: PlanAction[] = [];
@@ -73,7 +79,10 @@ export function planRunners(input: {
     const taken = new Set(scopeRunners.filter((r) => r.state === 'busy').map((r) => r.jobId));
     const pool = jobs.filter((job) => labelsMatch(job.labels, input.poolLabels));
     unmatchedJobs += jobs.length - pool.length;
-    const matching = pool.filter((job) => !taken.has(job.id));
+    const matching = pool
+      .filter((job) => !taken.has(job.id))
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
+      .slice(input.takenUnreported?.get(key) ?? 0);
     demandByScope.set(key, matching.length);
     const available = scopeRunners.filter((r) => r.state !== 'busy');
     // Jobs a runner was started for are covered first; the rest by any available runner.

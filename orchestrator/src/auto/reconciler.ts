@@ -6,6 +6,8 @@ import type { RunnerService } from '../runners/runner-service.js';
 import { scopeKey, type ObservedRunner, type ScopeDemand } from './demand.js';
 import { planRunners, type Plan, type PlanAction, type PlanLimits } from './plan.js';
 
+type CreateAction = Extract<PlanAction, { kind: 'create' }>;
+
 /**
  * Runners started at once in one pass. Docker starts containers faster side by side than one by one (measured on a
  * 2-core host, 50 runners: 8 at a time 19 s, 16 about 16 s, 32 about 13 s, as fast as 50 plain `docker run -d`).
@@ -20,7 +22,17 @@ export interface ReconcilerDeps {
   /** The labels every runner of the pool has (GitHub's defaults and `RUNNER_LABELS`). */
   poolLabels: readonly string[];
   limits: PlanLimits;
+  /** What webhooks reported of runners and their jobs (the demand book); without them, polls alone. */
+  jobReports?: JobReports;
   now?: () => number;
+}
+
+/** What webhooks told of which runner took which job. */
+export interface JobReports {
+  /** The job a runner (by name) was reported to have taken, which need not be the one it was started for. */
+  jobRunningOn(runnerName: string): number | undefined;
+  /** True while webhooks report jobs: a job taken a moment ago then still looks queued until its report. */
+  reportsActive(): boolean;
 }
 
 export interface PassOptions {
@@ -31,6 +43,8 @@ export interface PassOptions {
   removalsOnly?: boolean;
   /** Only create: for passes nudged by a webhook, whose demand may be partial, where a removal could be wrong. */
   createsOnly?: boolean;
+  /** Called once the pass has planned (its creations are noted as under way), before it applies anything. */
+  onPlanned?: () => void;
 }
 
 /** What one pass did, for logs and tests. */
@@ -40,6 +54,10 @@ export interface PassResult {
   removed: number;
   orphansRemoved: number;
   failures: number;
+}
+
+function addOne(counts: Map<string, number>, key: string): void {
+  counts.set(key, (counts.get(key) ?? 0) + 1);
 }
 
 function observed(runner: Runner): ObservedRunner {
@@ -53,67 +71,186 @@ function observed(runner: Runner): ObservedRunner {
   };
 }
 
+/** A runner this process is starting, or started a moment ago: the planner must count it before Docker lists it. */
+interface Creation {
+  scopeKey: string;
+  /** When the creation ended (null while it runs). */
+  doneAtMs: number | null;
+  /** The runner it started; null while it runs, or when it failed. */
+  runnerName: string | null;
+}
+
+/**
+ * How long a finished creation is remembered: far longer than any listing takes, and than a job's `in_progress`
+ * takes to arrive after its runner took it.
+ */
+const CREATION_MEMORY_MS = 60_000;
+
 /**
  * Level-triggered reconciliation: observe (Docker's containers joined with GitHub's runners), plan (a pure
- * function), apply (start and remove runners through the runner service). One pass at a time: a pass asked for
- * while one runs waits for it and then runs on the newest demand, so signals can nudge as often as they like.
+ * function), apply (start and remove runners through the runner service).
+ *
+ * Passes of the poller (and the API's) run one at a time: one asked for while others run waits for them, then
+ * works on the newest demand. Passes nudged by webhooks only create, and are pipelined: the next one plans as soon
+ * as the previous one has planned, while its runners still start, so a burst of deliveries that arrives over a few
+ * seconds starts its runners side by side instead of in batches one after the other. Every pass counts the runners
+ * still being started (by job) as starting runners, so two passes never start two runners for one job, nor more
+ * than `MAX_RUNNERS`.
  */
 export class Reconciler {
   readonly #deps: ReconcilerDeps;
   readonly #now: () => number;
-  #running: Promise<unknown> = Promise.resolve();
-  /** Registrations seen without a container in the previous purge (a cache: losing it only delays a removal). */
-  #orphanCandidates = new Set<string>();
+  /** Every pass not yet finished (settled copies): a full pass waits for all of them. */
+  readonly #passes = new Set<Promise<unknown>>();
+  /** The newest full pass: nudged passes wait for it. */
+  #lastFull: Promise<unknown> = Promise.resolve();
+  /** The planning (listing and plan) of the newest nudged pass: the next nudged pass starts after it. */
+  #lastNudgePlanned: Promise<unknown> = Promise.resolve();
   /** The nudged pass that has not started yet, which later nudges join. */
   #waitingNudge: Promise<PassResult> | null = null;
+  /** Runners being started, or started within {@link CREATION_MEMORY_MS}, by job id. */
+  readonly #creations = new Map<number, Creation>();
+  /** Registrations seen without a container in the previous purge (a cache: losing it only delays a removal). */
+  #orphanCandidates = new Set<string>();
 
   constructor(deps: ReconcilerDeps) {
     this.#deps = deps;
     this.#now = deps.now ?? Date.now;
   }
 
+  #track<T>(pass: Promise<T>): Promise<T> {
+    const settled = pass.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#passes.add(settled);
+    void settled.then(() => this.#passes.delete(settled));
+    return pass;
+  }
+
   /**
-   * Runs one pass for `demand` (the queued jobs of every scope that has any; scopes not listed have none). A
-   * function is called when the pass starts, so a pass that waited for another works on the newest demand.
+   * Runs one pass for `demand` (the queued jobs of every scope that has any; scopes not listed have none), after
+   * every pass asked for before it. A function is called once the pass has listed the runners, so a pass that
+   * waited for others works on the newest demand.
    */
   reconcile(
     demand: readonly ScopeDemand[] | (() => readonly ScopeDemand[]),
     options: PassOptions = {},
   ): Promise<PassResult> {
-    const pass = this.#running.then(() =>
-      this.#pass(typeof demand === 'function' ? demand() : demand, options),
+    const pass = Promise.all([...this.#passes]).then(() =>
+      this.#pass(typeof demand === 'function' ? demand : () => demand, options),
     );
-    this.#running = pass.catch(() => undefined);
-    return pass;
+    this.#lastFull = pass.catch(() => undefined);
+    return this.#track(pass);
   }
 
   /**
-   * Asks for a creations-only pass on the newest demand (a webhook's signal). Nudges that come while such a pass
-   * waits to start share it: a burst of fifty `queued` deliveries makes a pass or two, not fifty.
+   * Asks for a creations-only pass on the newest demand (a webhook's signal). It starts once the previous nudged
+   * pass has planned (not finished); nudges that come while it waits share it: a burst of fifty `queued`
+   * deliveries makes a few passes, not fifty.
    */
   nudge(demand: () => readonly ScopeDemand[], signal?: AbortSignal): Promise<PassResult> {
     if (this.#waitingNudge !== null) return this.#waitingNudge;
-    const pass = this.#running.then(() => {
+    let planned = (): void => {};
+    const planning = new Promise<void>((resolve) => (planned = resolve));
+    const previous = Promise.all([this.#lastFull, this.#lastNudgePlanned]);
+    this.#lastNudgePlanned = planning;
+    const pass = previous.then(() => {
       this.#waitingNudge = null;
-      return this.#pass(demand(), { signal, createsOnly: true });
+      return this.#pass(demand, { signal, createsOnly: true, onPlanned: planned });
     });
+    void pass.then(planned, planned);
     this.#waitingNudge = pass;
-    this.#running = pass.catch(() => undefined);
-    return pass;
+    return this.#track(pass);
   }
 
-  async #pass(demand: readonly ScopeDemand[], options: PassOptions): Promise<PassResult> {
+  /**
+   * What this process's own recent creations add to a listing taken from `listedAtMs`: the runners still being
+   * started (or started since, so perhaps not in it), counted as starting runners; and, while webhooks report
+   * jobs, by scope, how many of those already gone took a job not reported yet (each such runner ran one job,
+   * whose `in_progress` is on its way while the job still looks queued).
+   */
+  #recentCreations(
+    listedAtMs: number,
+    listed: readonly Runner[],
+    reports: JobReports | null,
+  ): { starting: ObservedRunner[]; goneUnreported: Map<string, number> } {
+    const now = this.#now();
+    // Whose runner is listed: the job each was started for (a busy one may run another).
+    const listedJobs = new Set(listed.map((runner) => runner.jobId));
+    const starting: ObservedRunner[] = [];
+    const goneUnreported = new Map<string, number>();
+    for (const [jobId, creation] of this.#creations) {
+      if (creation.doneAtMs !== null && now - creation.doneAtMs > CREATION_MEMORY_MS) {
+        this.#creations.delete(jobId);
+      } else if (listedJobs.has(jobId)) {
+        continue;
+      } else if (
+        creation.doneAtMs === null ||
+        (creation.runnerName !== null && creation.doneAtMs >= listedAtMs)
+      ) {
+        starting.push({
+          id: `starting-for-job-${jobId}`,
+          scopeKey: creation.scopeKey,
+          labels: this.#deps.poolLabels,
+          state: 'starting',
+          // Never timed out by this pass: the creation itself is bounded (a pull, a start), and listed after.
+          createdAtMs: now,
+          jobId,
+        });
+      } else if (creation.runnerName !== null && reports?.jobRunningOn(creation.runnerName) === undefined) {
+        addOne(goneUnreported, creation.scopeKey);
+      }
+    }
+    return { starting, goneUnreported };
+  }
+
+  async #pass(readDemand: () => readonly ScopeDemand[], options: PassOptions): Promise<PassResult> {
     const { signal } = options;
     const log = this.#deps.logger;
+    const listedAtMs = this.#now();
     const runners = await this.#deps.runners.list(signal);
+    // Read after the listing (which can take seconds while Docker is busy): a job that was taken meanwhile, and
+    // whose runner may be gone already, must not look queued.
+    const demand = readDemand();
+    // While webhooks report jobs, a busy runner is matched with the job it was reported to run, or counted as
+    // having taken one whose report is on its way: GitHub hands a queued job to any idle runner that fits, so the
+    // job a runner was started for says nothing of the one it runs. Without reports (polls alone, whose demand is
+    // fresh at each pass), a busy runner is taken to run the job it was started for.
+    const reports = this.#deps.jobReports?.reportsActive() ? this.#deps.jobReports : null;
+    const { starting, goneUnreported: takenUnreported } = this.#recentCreations(listedAtMs, runners, reports);
+    const listed = runners.map((runner): ObservedRunner => {
+      const seen = observed(runner);
+      // An exited one (not yet removed) ran its job too, as far as anyone knows.
+      if (reports === null || (seen.state !== 'busy' && seen.state !== 'exited')) return seen;
+      const running = reports.jobRunningOn(runner.id);
+      if (running === undefined) addOne(takenUnreported, seen.scopeKey);
+      return seen.state === 'busy' ? { ...seen, jobId: running ?? null } : seen;
+    });
     const plan = planRunners({
       demand,
-      runners: runners.map(observed),
+      runners: [...listed, ...starting],
       poolLabels: this.#deps.poolLabels,
       limits: this.#deps.limits,
       nowMs: this.#now(),
+      takenUnreported,
     });
+    log.debug(
+      {
+        queuedJobs: demand.reduce((sum, { jobs }) => sum + jobs.length, 0),
+        runners: listed.length,
+        starting: starting.length,
+        takenUnreported: Object.fromEntries(takenUnreported),
+        create: plan.actions
+          .filter((a) => a.kind === 'create')
+          .map((a) => (a.kind === 'create' ? a.jobId : 0)),
+        createsOnly: options.createsOnly ?? false,
+      },
+      'planned',
+    );
     const result: PassResult = { plan, created: 0, removed: 0, orphansRemoved: 0, failures: 0 };
+    const creations = options.removalsOnly ? [] : this.#noteCreations(plan);
+    options.onPlanned?.();
     if (plan.deferredJobs > 0) {
       log.warn(
         { category: 'WARNING', deferredJobs: plan.deferredJobs, maxRunners: this.#deps.limits.maxRunners },
@@ -122,7 +259,8 @@ export class Reconciler {
     }
     // Removals first: they free the capacity the creations were planned with.
     const stopped = !options.createsOnly && (await this.#applyRemovals(plan, result, signal));
-    if (!options.removalsOnly && !stopped) await this.#applyCreations(plan, demand, result, signal);
+    if (stopped) for (const action of creations) this.#creationEnded(action.jobId, null);
+    else await this.#applyCreations(creations, demand, result, signal);
     if (options.purgeOrphans) {
       const scopes = new Map<string, GitHubScope>();
       for (const { scope } of demand) scopes.set(scopeKey(scope), scope);
@@ -181,7 +319,7 @@ export class Reconciler {
    * to start that many containers side by side, not one after the other. GitHub writes stay paced by the client.
    */
   async #applyCreations(
-    plan: Plan,
+    creations: readonly CreateAction[],
     demand: readonly ScopeDemand[],
     result: PassResult,
     signal?: AbortSignal,
@@ -189,15 +327,15 @@ export class Reconciler {
     const queuedAt = new Map(
       demand.flatMap(({ jobs }) => jobs.map((job) => [job.id, Date.parse(job.createdAt)])),
     );
-    const creations = plan.actions.filter((action) => action.kind === 'create');
     let next = 0;
     let stop = false;
     const worker = async () => {
       while (!stop && !signal?.aborted && next < creations.length) {
         const action = creations[next++]!;
         const at = queuedAt.get(action.jobId);
+        let runnerName: string | null = null;
         try {
-          await this.#deps.runners.create(
+          const [runner] = await this.#deps.runners.create(
             {
               scope: action.scope,
               labels: [],
@@ -208,12 +346,38 @@ export class Reconciler {
             signal,
           );
           result.created += 1;
+          runnerName = runner?.id ?? null;
         } catch (error) {
           if (this.#failed(error, 'create', result)) stop = true;
+        } finally {
+          this.#creationEnded(action.jobId, runnerName);
         }
       }
     };
     await Promise.all(Array.from({ length: Math.min(CREATE_CONCURRENCY, creations.length) }, worker));
+    // Those never tried (the pass stopped, or was aborted): no runner is on its way for them.
+    for (const action of creations.slice(next)) this.#creationEnded(action.jobId, null);
+  }
+
+  /** Notes the plan's creations as under way, before anything is awaited: a pass planning next counts them. */
+  #noteCreations(plan: Plan): CreateAction[] {
+    const creations = plan.actions.filter((action): action is CreateAction => action.kind === 'create');
+    for (const action of creations) {
+      this.#creations.set(action.jobId, {
+        scopeKey: scopeKey(action.scope),
+        doneAtMs: null,
+        runnerName: null,
+      });
+    }
+    return creations;
+  }
+
+  /** Notes a creation's end: the runner started (its name), or not (null). */
+  #creationEnded(jobId: number, runnerName: string | null): void {
+    const creation = this.#creations.get(jobId);
+    if (creation === undefined || creation.doneAtMs !== null) return;
+    creation.doneAtMs = this.#now();
+    creation.runnerName = runnerName;
   }
 
   /**

@@ -199,7 +199,14 @@ export class RunnerService {
       );
       this.directory.invalidate(scope);
       this.#observer.runnerStarted(command.jobId == null ? 'api' : 'job', command.jobQueuedAt ?? null);
-      log.info({ category: 'SUCCESS', containerId: container.id.slice(0, 12) }, 'runner started');
+      log.info(
+        {
+          category: 'SUCCESS',
+          containerId: container.id.slice(0, 12),
+          ...(command.jobId == null ? {} : { job: command.jobId }),
+        },
+        'runner started',
+      );
       return toRunnerView(container, record, jit?.runner ?? null);
     } catch (error) {
       // A just-in-time runner is registered before its container exists: do not leave the registration behind.
