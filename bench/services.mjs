@@ -1,6 +1,8 @@
 // Helpers of the benchmark suites: free ports, the built services as child processes, and the engine's container
 // `start` events with their times.
 import { spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -16,12 +18,19 @@ export async function freePort() {
   });
 }
 
-/** Starts `node script` with `env`; stdout is dropped (services log a line per request), stderr kept. */
+/**
+ * Starts `node script` with `env`; stderr is kept. stdout (a log line per request) is dropped, or appended to
+ * `BENCH_LOG_DIR/<service>.log` when that is set, to see what a service did during a run.
+ */
 export function startProcess(script, env) {
+  const logDir = process.env.BENCH_LOG_DIR;
+  const service = script.endsWith('main.js') ? basename(dirname(dirname(script))) : basename(script, '.mjs');
+  const stdout = logDir ? openSync(join(logDir, `${service}.log`), 'a') : 'ignore';
   const child = spawn(process.execPath, [script], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', stdout, 'pipe'],
   });
+  if (typeof stdout === 'number') closeSync(stdout);
   const stderr = [];
   child.stderr.on('data', (chunk) => stderr.push(chunk.toString()));
   const exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));

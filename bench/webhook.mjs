@@ -14,7 +14,7 @@
 //
 // Variables: BENCH_WEBHOOK_SAMPLES (one at a time, default 20), BENCH_WEBHOOK_BURST (jobs at once, default 50),
 // BENCH_WEBHOOK_PRESETS (default token,jit: the registration-token preset of the default image, and the just-in-time
-// preset of the official image), BENCH_WEBHOOK_LOG_LEVEL (the services', default INFO).
+// preset of the official image), BENCH_WEBHOOK_LOG_LEVEL (the services', default INFO); BENCH_LOG_DIR keeps their logs.
 import { spawn } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
