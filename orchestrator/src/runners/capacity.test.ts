@@ -5,17 +5,17 @@ import { Capacity } from './capacity.js';
 describe('Capacity', () => {
   it('admits up to the maximum, counting runners still starting', async () => {
     const capacity = new Capacity(3);
-    const first = await capacity.reserve(2, async () => 0);
-    await expect(capacity.reserve(2, async () => 0)).rejects.toThrow(/MAX_RUNNERS is 3 and 2 runner/);
+    const first = await capacity.reserve(2, async () => []);
+    await expect(capacity.reserve(2, async () => [])).rejects.toThrow(/MAX_RUNNERS is 3 and 2 runner/);
     first.forEach((release) => release());
-    await expect(capacity.reserve(3, async () => 0)).resolves.toHaveLength(3);
+    await expect(capacity.reserve(3, async () => [])).resolves.toHaveLength(3);
   });
 
   it('never lets two concurrent requests take the last slot', async () => {
     const capacity = new Capacity(1);
     const results = await Promise.allSettled([
-      capacity.reserve(1, async () => 0),
-      capacity.reserve(1, async () => 0),
+      capacity.reserve(1, async () => []),
+      capacity.reserve(1, async () => []),
     ]);
     expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
     const rejected = results.find((r) => r.status === 'rejected');
@@ -24,36 +24,51 @@ describe('Capacity', () => {
 
   it('counts existing containers', async () => {
     const capacity = new Capacity(5);
-    await expect(capacity.reserve(1, async () => 5)).rejects.toMatchObject({ statusCode: 429 });
+    await expect(capacity.reserve(1, async () => ['a', 'b', 'c', 'd', 'e'])).rejects.toMatchObject({
+      statusCode: 429,
+    });
   });
 
   it('releases a slot once only', async () => {
     const capacity = new Capacity(1);
-    const [release] = await capacity.reserve(1, async () => 0);
+    const [release] = await capacity.reserve(1, async () => []);
     release!();
     release!();
-    await capacity.reserve(1, async () => 0);
-    await expect(capacity.reserve(1, async () => 0)).rejects.toThrow();
+    await capacity.reserve(1, async () => []);
+    await expect(capacity.reserve(1, async () => [])).rejects.toThrow();
   });
 
-  it('asks Docker once for a burst, counting the runners started since as containers', async () => {
+  it('asks Docker once for a burst, counting the runners created since by name, once', async () => {
     let listings = 0;
     let now = 0;
     const capacity = new Capacity(3, () => now);
-    const count = async () => {
+    let live: string[] = [];
+    const list = async () => {
       listings += 1;
-      return 0;
+      return live;
     };
-    for (let i = 0; i < 3; i += 1) (await capacity.reserve(1, count)).forEach((release) => release());
+    for (const name of ['r1', 'r2']) (await capacity.reserve(1, list)).forEach((release) => release(name));
     expect(listings).toBe(1);
-    // Full by the estimate: Docker is asked again, and the three containers are really there.
-    await expect(capacity.reserve(1, async () => ((listings += 1), 3))).rejects.toThrow(/MAX_RUNNERS is 3/);
-    expect(listings).toBe(2);
-    // Full by the estimate, but the containers are gone: Docker is asked again before refusing.
-    await expect(capacity.reserve(1, async () => ((listings += 1), 0))).resolves.toHaveLength(1);
-    expect(listings).toBe(3);
+    // r2 was created while a listing ran and is in it: counted once, so one slot is still free.
+    live = ['r1', 'r2'];
     now += 60_000;
-    await capacity.reserve(1, count);
+    const [third] = await capacity.reserve(1, list);
+    expect(listings).toBe(2);
+    third!('r3');
+    // Full by the estimate: Docker is asked again, and the three containers are really there.
+    live = ['r1', 'r2', 'r3'];
+    await expect(capacity.reserve(1, list)).rejects.toThrow(/MAX_RUNNERS is 3 and 3 runner/);
+    expect(listings).toBe(3);
+    // Full by the estimate, but the containers are gone: Docker is asked again before refusing.
+    live = [];
+    await capacity.reserve(1, list); // fresh listing: still says 3, asks again
     expect(listings).toBe(4);
+  });
+
+  it('counts a failed creation as no container', async () => {
+    const capacity = new Capacity(1);
+    const [release] = await capacity.reserve(1, async () => []);
+    release!();
+    await expect(capacity.reserve(1, async () => [])).resolves.toHaveLength(1);
   });
 });

@@ -9,18 +9,18 @@ const LISTING_MAX_AGE_MS = 10_000;
  * take the last slot.
  *
  * Docker is not asked again for every runner: while a container is being started the engine holds its lock, and a
- * listing waits for it, so a burst of fifty starts would wait on fifty listings one after the other. A count stays
- * good for a few seconds, plus every slot released since it began (counted as a container, although a failed
- * start left none: the estimate only ever errs high). When the estimate says there is no room, Docker is asked
- * again before refusing.
+ * listing waits for it, so a burst of fifty starts would wait on fifty listings one after the other. A listing
+ * stays good for a few seconds, joined with the runners created since it began, by name: a runner created while
+ * the listing ran may be in it or not, and is counted once either way. When that says there is no room, Docker is
+ * asked again before refusing.
  */
 export class Capacity {
   readonly #max: number;
   readonly #now: () => number;
   #reserved = 0;
-  #listing: { at: number; existing: number } | null = null;
-  /** Slots released since the last listing began: their containers may or may not be in it. */
-  #releasedSince = 0;
+  #listing: { at: number; names: ReadonlySet<string> } | null = null;
+  /** Runners created since the last listing began (their containers may or may not be in it). */
+  #createdSince = new Set<string>();
   #queue: Promise<void> = Promise.resolve();
 
   constructor(max: number, now: () => number = Date.now) {
@@ -32,29 +32,36 @@ export class Capacity {
     return this.#max;
   }
 
-  async #count(countExisting: () => Promise<number>): Promise<number> {
+  #existing(): number {
+    const names = new Set(this.#listing?.names);
+    for (const name of this.#createdSince) names.add(name);
+    return names.size;
+  }
+
+  async #list(liveNames: () => Promise<readonly string[]>): Promise<number> {
     const at = this.#now();
-    this.#releasedSince = 0;
-    this.#listing = { at, existing: await countExisting() };
-    return this.#listing.existing;
+    this.#createdSince = new Set();
+    this.#listing = { at, names: new Set(await liveNames()) };
+    return this.#existing();
   }
 
   /**
-   * Reserves `count` slots given the `countExisting()` live containers, or throws `runner.capacity_reached`.
-   * Returns a release function for each slot (call it once the container exists, or failed).
+   * Reserves `count` slots given the names of the live runner containers (`liveNames()`), or throws
+   * `runner.capacity_reached`. Returns a release function for each slot: call it once the container exists, with
+   * its name, or with nothing when it failed.
    */
-  async reserve(count: number, countExisting: () => Promise<number>): Promise<(() => void)[]> {
+  async reserve(
+    count: number,
+    liveNames: () => Promise<readonly string[]>,
+  ): Promise<((createdName?: string) => void)[]> {
     const previous = this.#queue;
     let unlock = () => {};
     this.#queue = new Promise((resolve) => (unlock = resolve));
     await previous;
     try {
       const fresh = this.#listing !== null && this.#now() - this.#listing.at < LISTING_MAX_AGE_MS;
-      const estimate = fresh ? this.#listing!.existing + this.#releasedSince : null;
-      let existing = estimate ?? (await this.#count(countExisting)) + this.#releasedSince;
-      if (estimate !== null && count > this.#max - estimate - this.#reserved) {
-        existing = (await this.#count(countExisting)) + this.#releasedSince;
-      }
+      let existing = fresh ? this.#existing() : await this.#list(liveNames);
+      if (fresh && count > this.#max - existing - this.#reserved) existing = await this.#list(liveNames);
       const free = this.#max - existing - this.#reserved;
       if (count > free) {
         throw new AppError(
@@ -66,11 +73,11 @@ export class Capacity {
       this.#reserved += count;
       return Array.from({ length: count }, () => {
         let released = false;
-        return () => {
+        return (createdName?: string) => {
           if (released) return;
           released = true;
           this.#reserved -= 1;
-          this.#releasedSince += 1;
+          if (createdName !== undefined) this.#createdSince.add(createdName);
         };
       });
     } finally {

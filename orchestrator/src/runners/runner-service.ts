@@ -123,14 +123,17 @@ export class RunnerService {
    */
   async create(command: CreateRunnersCommand, signal?: AbortSignal): Promise<Runner[]> {
     const releases = await this.#capacity.reserve(command.count, async () => {
-      return (await this.containers(signal)).filter(isLive).length;
+      return (await this.containers(signal)).filter(isLive).map((container) => container.name);
     });
     const results = await Promise.allSettled(
       releases.map(async (release) => {
+        let created: string | undefined;
         try {
-          return await this.#createOne(command, signal);
+          const runner = await this.#createOne(command, signal);
+          created = runner.id;
+          return runner;
         } finally {
-          release();
+          release(created);
         }
       }),
     );
