@@ -167,6 +167,16 @@ describe('webhooks end to end: simulator → gateway → orchestrator → runner
     expect(await started()).toBe(before + jobs.length);
   }, 120_000);
 
+  it('a job queued the moment the last one ended still gets its runner', async () => {
+    // The second pass follows the first within a second or two: it may plan on the first one's listing, in which
+    // the first runner was still starting. The job must not be taken for served by that runner.
+    for (let i = 0; i < 3; i += 1) {
+      const job = sim.control.queueJob({ repo: 'octo/hooked', labels: LABELS, durationMs: 50 });
+      const done = await sim.control.waitForJob(job.jobId, 'completed', { timeoutMs: 30_000 });
+      expect(done.conclusion).toBe('success');
+    }
+  });
+
   it('a redelivered queued delivery (same X-GitHub-Delivery) starts nothing more', async () => {
     const before = await started();
     const job = sim.control.queueJob({ repo: 'octo/hooked', labels: LABELS, durationMs: 200 });

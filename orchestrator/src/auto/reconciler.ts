@@ -43,6 +43,8 @@ export interface PassOptions {
   removalsOnly?: boolean;
   /** Only create: for passes nudged by a webhook, whose demand may be partial, where a removal could be wrong. */
   createsOnly?: boolean;
+  /** List the runners afresh, even for a creations-only pass (see `Reconciler.#listing`). */
+  freshListing?: boolean;
   /** Called once the pass has planned (its creations are noted as under way), before it applies anything. */
   onPlanned?: () => void;
 }
@@ -54,6 +56,8 @@ export interface PassResult {
   removed: number;
   orphansRemoved: number;
   failures: number;
+  /** The pass planned on a listing an earlier pass made. */
+  listingReused: boolean;
 }
 
 function addOne(counts: Map<string, number>, key: string): void {
@@ -86,6 +90,15 @@ interface Creation {
  */
 const CREATION_MEMORY_MS = 60_000;
 
+/** How recent a listing a creations-only pass plans on instead of listing again (see `Reconciler.#listing`). */
+const LISTING_REUSE_MS = 2_000;
+
+/** The runners listed, and when the listing began. */
+interface Listing {
+  atMs: number;
+  runners: readonly Runner[];
+}
+
 /**
  * Level-triggered reconciliation: observe (Docker's containers joined with GitHub's runners), plan (a pure
  * function), apply (start and remove runners through the runner service).
@@ -110,6 +123,10 @@ export class Reconciler {
   #waitingNudge: Promise<PassResult> | null = null;
   /** Runners being started, or started within {@link CREATION_MEMORY_MS}, by job id. */
   readonly #creations = new Map<number, Creation>();
+  /** The newest listing of the runners, for creations-only passes that follow it closely. */
+  #lastListing: Listing | null = null;
+  /** The waiting nudged pass must list afresh (it follows one that planned on an older listing). */
+  #waitingNudgeFresh = false;
   /** Registrations seen without a container in the previous purge (a cache: losing it only delays a removal). */
   #orphanCandidates = new Set<string>();
 
@@ -149,15 +166,26 @@ export class Reconciler {
    * pass has planned (not finished); nudges that come while it waits share it: a burst of fifty `queued`
    * deliveries makes a few passes, not fifty.
    */
-  nudge(demand: () => readonly ScopeDemand[], signal?: AbortSignal): Promise<PassResult> {
-    if (this.#waitingNudge !== null) return this.#waitingNudge;
+  nudge(demand: () => readonly ScopeDemand[], signal?: AbortSignal, fresh = false): Promise<PassResult> {
+    if (this.#waitingNudge !== null) {
+      this.#waitingNudgeFresh ||= fresh;
+      return this.#waitingNudge;
+    }
+    this.#waitingNudgeFresh = fresh;
     let planned = (): void => {};
     const planning = new Promise<void>((resolve) => (planned = resolve));
     const previous = Promise.all([this.#lastFull, this.#lastNudgePlanned]);
     this.#lastNudgePlanned = planning;
-    const pass = previous.then(() => {
+    const pass = previous.then(async () => {
       this.#waitingNudge = null;
-      return this.#pass(demand, { signal, createsOnly: true, onPlanned: planned });
+      const freshListing = this.#waitingNudgeFresh;
+      const options = { signal, createsOnly: true, freshListing, onPlanned: planned };
+      const result = await this.#pass(demand, options);
+      // Planned on an older listing: one more pass, on a fresh one, makes up for what that one missed.
+      if (result.listingReused && !signal?.aborted) {
+        void this.nudge(demand, signal, true).catch(() => undefined);
+      }
+      return result;
     });
     void pass.then(planned, planned);
     this.#waitingNudge = pass;
@@ -183,12 +211,11 @@ export class Reconciler {
     for (const [jobId, creation] of this.#creations) {
       if (creation.doneAtMs !== null && now - creation.doneAtMs > CREATION_MEMORY_MS) {
         this.#creations.delete(jobId);
-      } else if (listedJobs.has(jobId)) {
-        continue;
-      } else if (
-        creation.doneAtMs === null ||
-        (creation.runnerName !== null && creation.doneAtMs >= listedAtMs)
-      ) {
+      } else if (listedJobs.has(jobId) || (creation.doneAtMs !== null && creation.runnerName === null)) {
+        continue; // listed as it is, or failed: nothing to add
+      } else if (creation.runnerName !== null && reports?.jobRunningOn(creation.runnerName) !== undefined) {
+        continue; // reported to have taken a job, which has left the queued ones: not available
+      } else if (creation.doneAtMs === null || creation.doneAtMs >= listedAtMs) {
         starting.push({
           id: `starting-for-job-${jobId}`,
           scopeKey: creation.scopeKey,
@@ -198,18 +225,35 @@ export class Reconciler {
           createdAtMs: now,
           jobId,
         });
-      } else if (creation.runnerName !== null && reports?.jobRunningOn(creation.runnerName) === undefined) {
+      } else if (reports !== null) {
         addOne(goneUnreported, creation.scopeKey);
       }
     }
     return { starting, goneUnreported };
   }
 
+  /**
+   * The runners as Docker and GitHub list them. A creations-only pass plans on a listing begun less than
+   * {@link LISTING_REUSE_MS} ago, if there is one (the runners started since count as starting): while Docker
+   * starts many containers, a listing waits seconds for the engine, and the last jobs of a burst would wait for it.
+   * What it misses (a runner that took a job, or ended, meanwhile) the next pass corrects: it lists afresh, and
+   * one is asked for when the pass that planned on an older listing has planned.
+   */
+  async #listing(mayReuse: boolean, signal?: AbortSignal): Promise<Listing & { reused: boolean }> {
+    const now = this.#now();
+    const last = this.#lastListing;
+    if (mayReuse && last !== null && now - last.atMs < LISTING_REUSE_MS) return { ...last, reused: true };
+    const listing = { atMs: now, runners: await this.#deps.runners.list(signal) };
+    if (this.#lastListing === null || this.#lastListing.atMs < listing.atMs) this.#lastListing = listing;
+    return { ...listing, reused: false };
+  }
+
   async #pass(readDemand: () => readonly ScopeDemand[], options: PassOptions): Promise<PassResult> {
     const { signal } = options;
     const log = this.#deps.logger;
-    const listedAtMs = this.#now();
-    const runners = await this.#deps.runners.list(signal);
+    const mayReuse = options.createsOnly === true && options.freshListing !== true;
+    const listing = await this.#listing(mayReuse, signal);
+    const { atMs: listedAtMs, runners } = listing;
     // Read after the listing (which can take seconds while Docker is busy): a job that was taken meanwhile, and
     // whose runner may be gone already, must not look queued.
     const demand = readDemand();
@@ -248,7 +292,14 @@ export class Reconciler {
       },
       'planned',
     );
-    const result: PassResult = { plan, created: 0, removed: 0, orphansRemoved: 0, failures: 0 };
+    const result: PassResult = {
+      plan,
+      created: 0,
+      removed: 0,
+      orphansRemoved: 0,
+      failures: 0,
+      listingReused: listing.reused,
+    };
     const creations = options.removalsOnly ? [] : this.#noteCreations(plan);
     options.onPlanned?.();
     if (plan.deferredJobs > 0) {
