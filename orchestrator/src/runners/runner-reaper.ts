@@ -86,7 +86,12 @@ export class RunnerReaper {
       log.info({ category: 'SUCCESS', registration: result }, 'runner removed');
       return 'done';
     } catch (error) {
-      if (isAppError(error) && !error.retryable) {
+      if (signal?.aborted) {
+        log.info(
+          { category: 'MONITOR' },
+          'stopping before the runner registration was removed; the purge after the next start removes it',
+        );
+      } else if (isAppError(error) && !error.retryable) {
         log.error({ err: error }, 'cannot remove the runner registration');
       } else {
         log.warn({ err: error }, 'removing the runner registration failed; will retry');
