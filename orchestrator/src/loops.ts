@@ -95,7 +95,7 @@ export function startLoops(options: {
       const reaped = await runners.reaper.sweep(signal);
       if (reaped > 0) logger.info({ category: 'MONITOR', reaped }, 'removed ended runners');
       if (auto && polled) {
-        await auto.reconciler.reconcile(auto.book.demand(), {
+        await auto.reconciler.reconcile(() => auto.book.demand(), {
           signal,
           purgeOrphans: true,
           removalsOnly: true,
@@ -124,7 +124,7 @@ export function startLoops(options: {
             polled = true;
             const queued = demand.reduce((sum, d) => sum + d.jobs.length, 0);
             logger.debug({ category: 'MONITOR', queued, scopes: demand.length }, 'polled queued jobs');
-            await auto.reconciler.reconcile(auto.book.demand(), { signal });
+            await auto.reconciler.reconcile(() => auto.book.demand(), { signal });
           },
         )
       : Promise.resolve();

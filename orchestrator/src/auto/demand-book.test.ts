@@ -55,4 +55,13 @@ describe('DemandBook', () => {
     expect(book.jobRunningOn('gha-runner-for-job-1')).toBe(2);
     expect(book.jobRunningOn('gha-another')).toBeUndefined();
   });
+
+  it('does not take back a job reported taken while a poll ran', () => {
+    const book = new DemandBook();
+    book.add(repo, job(1));
+    const pollStarted = Date.now();
+    book.started(1, 'gha-runner-a'); // in_progress arrives while the poll still runs
+    book.replace([{ scope: repo, jobs: [job(1)] }], pollStarted); // the poll saw it queued
+    expect(book.demand()).toEqual([]);
+  });
 });

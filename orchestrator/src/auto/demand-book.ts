@@ -73,8 +73,11 @@ export class DemandBook {
     for (const [id, entry] of this.#entries) {
       if (entry.seenAt < startedAt) this.#entries.delete(id);
     }
+    const taken = new Set(this.#running.values());
     for (const { scope, jobs } of demand) {
-      for (const job of jobs) this.#entries.set(job.id, { scope, job, seenAt: startedAt });
+      // A job reported taken while the poll ran is not queued any more, whatever the poll saw before.
+      for (const job of jobs)
+        if (!taken.has(job.id)) this.#entries.set(job.id, { scope, job, seenAt: startedAt });
     }
   }
 

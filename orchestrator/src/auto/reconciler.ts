@@ -90,6 +90,9 @@ interface Creation {
  */
 const CREATION_MEMORY_MS = 60_000;
 
+/** How long a runner that took a job is counted against the queued ones while its report has not arrived. */
+const UNREPORTED_GRACE_MS = CREATION_MEMORY_MS;
+
 /** How recent a listing a creations-only pass plans on instead of listing again (see `Reconciler.#listing`). */
 const LISTING_REUSE_MS = 2_000;
 
@@ -123,6 +126,8 @@ export class Reconciler {
   #waitingNudge: Promise<PassResult> | null = null;
   /** Runners being started, or started within {@link CREATION_MEMORY_MS}, by job id. */
   readonly #creations = new Map<number, Creation>();
+  /** Since when each listed runner has looked busy (or exited) with no webhook report of its job. */
+  #unreportedSince = new Map<string, number>();
   /** The newest listing of the runners, for creations-only passes that follow it closely. */
   #lastListing: Listing | null = null;
   /** The waiting nudged pass must list afresh (it follows one that planned on an older listing). */
@@ -263,14 +268,27 @@ export class Reconciler {
     // fresh at each pass), a busy runner is taken to run the job it was started for.
     const reports = this.#deps.jobReports?.reportsActive() ? this.#deps.jobReports : null;
     const { starting, goneUnreported: takenUnreported } = this.#recentCreations(listedAtMs, runners, reports);
+    const now = this.#now();
+    const unreportedSince = new Map<string, number>();
     const listed = runners.map((runner): ObservedRunner => {
       const seen = observed(runner);
-      // An exited one (not yet removed) ran its job too, as far as anyone knows.
-      if (reports === null || (seen.state !== 'busy' && seen.state !== 'exited')) return seen;
+      if (reports === null) return seen;
       const running = reports.jobRunningOn(runner.id);
-      if (running === undefined) addOne(takenUnreported, seen.scopeKey);
-      return seen.state === 'busy' ? { ...seen, jobId: running ?? null } : seen;
+      // Reported to have taken a job: it will never be free again (one job per runner), whatever the listing
+      // says a moment after (GitHub's busy flag can lag behind the webhook).
+      if (running !== undefined)
+        return seen.state === 'exited' ? seen : { ...seen, state: 'busy', jobId: running };
+      if (seen.state !== 'busy' && seen.state !== 'exited') return seen;
+      // Busy, or exited (it ran its job too, as far as anyone knows), with no report yet: it took one of the
+      // queued jobs, for as long as a report could still be on its way. One never reported (a delivery lost,
+      // or taken before this process started) stops hiding a job after that.
+      const since = this.#unreportedSince.get(runner.id) ?? now;
+      unreportedSince.set(runner.id, since);
+      if (now - since < UNREPORTED_GRACE_MS) addOne(takenUnreported, seen.scopeKey);
+      return seen.state === 'busy' ? { ...seen, jobId: null } : seen;
     });
+    if (!listing.reused) this.#unreportedSince = unreportedSince;
+    else for (const [name, since] of unreportedSince) this.#unreportedSince.set(name, since);
     const plan = planRunners({
       demand,
       runners: [...listed, ...starting],
