@@ -131,6 +131,7 @@ export function startLoops(options: {
   return {
     async stop() {
       controller.abort();
+      auto?.reconciler.stop();
       await Promise.allSettled([watch, sweep, retry, check]);
     },
   };

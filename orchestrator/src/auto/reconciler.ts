@@ -126,6 +126,9 @@ export class Reconciler {
   #waitingNudge: Promise<PassResult> | null = null;
   /** Runners being started, or started within {@link CREATION_MEMORY_MS}, by job id. */
   readonly #creations = new Map<number, Creation>();
+  /** The pass due when runners counted while their reports are awaited stop counting (see `#recheckLater`). */
+  #recheck: NodeJS.Timeout | null = null;
+  #stopped = false;
   /** Since when each listed runner has looked busy (or exited) with no webhook report of its job. */
   #unreportedSince = new Map<string, number>();
   /** The newest listing of the runners, for creations-only passes that follow it closely. */
@@ -253,6 +256,28 @@ export class Reconciler {
     return { ...listing, reused: false };
   }
 
+  /**
+   * Runners counted against queued jobs while their reports are awaited stop counting after
+   * {@link UNREPORTED_GRACE_MS}: one that never took a job (it failed at start) then leaves its job waiting for a
+   * runner. A pass then looks again, so that job does not wait for the next poll.
+   */
+  #recheckLater(readDemand: () => readonly ScopeDemand[]): void {
+    if (this.#recheck !== null || this.#stopped) return;
+    this.#recheck = setTimeout(() => {
+      this.#recheck = null;
+      if (this.#stopped) return;
+      void this.nudge(readDemand, undefined, true).catch(() => undefined);
+    }, UNREPORTED_GRACE_MS + 1000);
+    this.#recheck.unref();
+  }
+
+  /** Stops the timed re-check (the loops are stopping); passes asked for later still run. */
+  stop(): void {
+    this.#stopped = true;
+    if (this.#recheck !== null) clearTimeout(this.#recheck);
+    this.#recheck = null;
+  }
+
   async #pass(readDemand: () => readonly ScopeDemand[], options: PassOptions): Promise<PassResult> {
     const { signal } = options;
     const log = this.#deps.logger;
@@ -310,6 +335,7 @@ export class Reconciler {
       },
       'planned',
     );
+    if (takenUnreported.size > 0) this.#recheckLater(readDemand);
     const result: PassResult = {
       plan,
       created: 0,
