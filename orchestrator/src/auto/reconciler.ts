@@ -278,21 +278,19 @@ export class Reconciler {
     this.#recheck = null;
   }
 
-  async #pass(readDemand: () => readonly ScopeDemand[], options: PassOptions): Promise<PassResult> {
-    const { signal } = options;
-    const log = this.#deps.logger;
-    const mayReuse = options.createsOnly === true && options.freshListing !== true;
-    const listing = await this.#listing(mayReuse, signal);
-    const { atMs: listedAtMs, runners } = listing;
-    // Read after the listing (which can take seconds while Docker is busy): a job that was taken meanwhile, and
-    // whose runner may be gone already, must not look queued.
-    const demand = readDemand();
-    // While webhooks report jobs, a busy runner is matched with the job it was reported to run, or counted as
-    // having taken one whose report is on its way: GitHub hands a queued job to any idle runner that fits, so the
-    // job a runner was started for says nothing of the one it runs. Without reports (polls alone, whose demand is
-    // fresh at each pass), a busy runner is taken to run the job it was started for.
-    const reports = this.#deps.jobReports?.reportsActive() ? this.#deps.jobReports : null;
-    const { starting, goneUnreported: takenUnreported } = this.#recentCreations(listedAtMs, runners, reports);
+  /**
+   * The listed runners as the planner sees them. While webhooks report jobs, a busy runner is matched with the job
+   * it was reported to run, or counted (in `takenUnreported`, by scope) as having taken one whose report is on its
+   * way: GitHub hands a queued job to any idle runner that fits, so the job a runner was started for says nothing
+   * of the one it runs. Without reports (polls alone, whose demand is fresh at each pass), a busy runner is taken
+   * to run the job it was started for.
+   */
+  #observe(
+    runners: readonly Runner[],
+    reports: JobReports | null,
+    takenUnreported: Map<string, number>,
+    reusedListing: boolean,
+  ): ObservedRunner[] {
     const now = this.#now();
     const unreportedSince = new Map<string, number>();
     const listed = runners.map((runner): ObservedRunner => {
@@ -312,8 +310,23 @@ export class Reconciler {
       if (now - since < UNREPORTED_GRACE_MS) addOne(takenUnreported, seen.scopeKey);
       return seen.state === 'busy' ? { ...seen, jobId: null } : seen;
     });
-    if (!listing.reused) this.#unreportedSince = unreportedSince;
+    if (!reusedListing) this.#unreportedSince = unreportedSince;
     else for (const [name, since] of unreportedSince) this.#unreportedSince.set(name, since);
+    return listed;
+  }
+
+  async #pass(readDemand: () => readonly ScopeDemand[], options: PassOptions): Promise<PassResult> {
+    const { signal } = options;
+    const log = this.#deps.logger;
+    const mayReuse = options.createsOnly === true && options.freshListing !== true;
+    const listing = await this.#listing(mayReuse, signal);
+    const { atMs: listedAtMs, runners } = listing;
+    // Read after the listing (which can take seconds while Docker is busy): a job that was taken meanwhile, and
+    // whose runner may be gone already, must not look queued.
+    const demand = readDemand();
+    const reports = this.#deps.jobReports?.reportsActive() ? this.#deps.jobReports : null;
+    const { starting, goneUnreported: takenUnreported } = this.#recentCreations(listedAtMs, runners, reports);
+    const listed = this.#observe(runners, reports, takenUnreported, listing.reused);
     const plan = planRunners({
       demand,
       runners: [...listed, ...starting],
