@@ -20,7 +20,7 @@ interface Entry {
  */
 export class DemandBook {
   readonly #entries = new Map<number, Entry>();
-  /** The job each runner was reported (by `in_progress`) to be running, oldest first; bounded. */
+  /** The job each runner was reported (by `in_progress` or `completed`) to have taken, oldest first; bounded. */
   readonly #running = new Map<string, number>();
   #lastReportAt: number | null = null;
   readonly #now: () => number;
@@ -41,8 +41,9 @@ export class DemandBook {
   }
 
   /**
-   * Records that `runnerName` took the job (its `in_progress` or `completed`), which is no longer queued. GitHub hands a queued
-   * job to any idle runner that fits, so a runner started for one job may run another: the planner must know.
+   * Records that `runnerName` took the job (its `in_progress` or `completed`), which is no longer queued. GitHub
+   * hands a queued job to any idle runner that fits, so a runner started for one job may run another: the
+   * planner must know.
    */
   started(jobId: number, runnerName: string): void {
     this.#lastReportAt = this.#now();

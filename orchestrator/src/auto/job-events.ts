@@ -125,9 +125,9 @@ export class JobEvents {
         return 'started';
       case 'completed': {
         const name = event.job.runnerName;
-        if (name) book.started(event.job.id, name);
-        else book.remove(event.job.id);
-        if (name) {
+        if (!name) book.remove(event.job.id);
+        else {
+          book.started(event.job.id, name);
           const removed = await this.#deps.runners.remove(name, signal, 'job_completed').catch(() => null);
           if (removed)
             log.info({ category: 'MONITOR', runner: name }, 'removed the runner of a completed job');
