@@ -3,6 +3,7 @@ export * from './port.js';
 export * from './logger.js';
 export * from './errors.js';
 export * from './octokit-client.js';
+export { DEFAULT_REQUEST_TIMEOUT_MS, GitHubDeadlineError, deadlineFetch } from './deadline/deadline-fetch.js';
 export * from './octokit-github.js';
 export type {
   GitHubRepository,

@@ -8,6 +8,7 @@ import {
   type ConditionalRequestOptions,
   type ConditionalRequests,
 } from './conditional/conditional-requests.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS, deadlineFetch } from './deadline/deadline-fetch.js';
 import type { LoggerLike } from './logger.js';
 import { countRequestOutcomes, type GitHubRequestStats } from './metrics/request-outcomes.js';
 import { guardRateLimits, observeRateLimits } from './rate-limit/rate-limit-plugins.js';
@@ -59,6 +60,11 @@ export interface OctokitClientOptions {
    * 50); see {@link createWriteLimiter}.
    */
   writeBurst?: number;
+  /**
+   * Deadline of one attempt, answer body included (default 20 s). With the retries, one call is bounded by about
+   * `(retries + 1) × requestTimeoutMs` plus the retry plugin's short waits and any rate-limit wait.
+   */
+  requestTimeoutMs?: number;
   /** Retries of 5xx and network errors (default 2). */
   retries?: number;
   /**
@@ -126,6 +132,7 @@ export function createOctokit(options: OctokitClientOptions): GitHubOctokit {
     ...(app === null ? { auth: options.auth } : { authStrategy: installationAuthStrategy, auth: app }),
     userAgent: options.userAgent,
     log: octokitLog,
+    request: { fetch: deadlineFetch(options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS) },
     throttle: {
       write: createWriteLimiter(options.writeBurst ?? DEFAULT_WRITE_BURST),
       onRateLimit: onLimit('primary'),
