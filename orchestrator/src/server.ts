@@ -46,8 +46,18 @@ export interface OrchestratorDeps {
   appTokenRefreshMarginMs?: number;
 }
 
-/** The GitHub port over Octokit, authenticated with the token or as the GitHub App installation. */
-function createGitHub(config: OrchestratorConfig, deps: OrchestratorDeps): GitHubPort {
+/** Writes of the removal client let through at once: with the main client's 50, a worst minute stays ≤ 180 writes. */
+const REMOVAL_WRITE_BURST = 10;
+
+/**
+ * The GitHub port over Octokit, authenticated with the token or as the GitHub App installation. `role: 'removals'`
+ * makes the client that removes runners: its own throttling bucket, so removals never queue behind creations.
+ */
+function createGitHub(
+  config: OrchestratorConfig,
+  deps: OrchestratorDeps,
+  role: 'main' | 'removals' = 'main',
+): GitHubPort {
   const app = config.githubApp;
   const octokit = createOctokit({
     baseUrl: config.GITHUB_API_URL,
@@ -65,7 +75,9 @@ function createGitHub(config: OrchestratorConfig, deps: OrchestratorDeps): GitHu
           },
     userAgent: `gha-ephemeral-runners/${deps.version}`,
     logger: deps.logger.child({ component: 'github' }),
-    writeBurst: config.GITHUB_WRITE_BURST,
+    writeBurst: role === 'main' ? config.GITHUB_WRITE_BURST : REMOVAL_WRITE_BURST,
+    throttleId: `gha-ephemeral-${role}`,
+    requestTimeoutMs: config.GITHUB_REQUEST_TIMEOUT * 1000,
   });
   return app === null
     ? new OctokitGitHub(octokit)
@@ -81,12 +93,14 @@ export async function createOrchestrator(
 ): Promise<Orchestrator> {
   const { logger } = deps;
   const github = deps.github ?? createGitHub(config, deps);
+  const removals = deps.github ?? createGitHub(config, deps, 'removals');
   const runtime = deps.runtime ?? new DockerRuntime({ logger: logger.child({ component: 'docker' }) });
   const metrics = deps.metrics ?? new OrchestratorMetrics();
   const runners = new RunnerService({
     observer: metrics,
     runtime,
     github,
+    removals,
     logger: logger.child({ component: 'runners' }),
     onSecret: deps.onSecret,
     settings: {

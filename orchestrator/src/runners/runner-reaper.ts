@@ -2,6 +2,7 @@ import { isAppError } from '@gha-ephemeral/contract';
 import { scopeFromTarget, type GitHubPort } from '@gha-ephemeral/github';
 import type { RunnerContainer, RunnerRuntime } from '@gha-ephemeral/runtime-docker';
 import type { Logger } from '@gha-ephemeral/logging';
+import { TaskPool } from '@gha-ephemeral/primitives';
 import { decodeRunnerLabels, ownerSelector, type RunnerRecord } from './container-labels.js';
 import type { GitHubRunnerDirectory } from './github-runner-directory.js';
 import { NO_RUNNER_OBSERVER, type RemovalReason, type RunnerObserver } from '../metrics/runner-observer.js';
@@ -18,6 +19,8 @@ interface Pending {
 const RETRY_BASE_MS = 2_000;
 const RETRY_MAX_MS = 5 * 60_000;
 const MAX_ATTEMPTS = 30;
+/** Runners removed at once: one whose engine or GitHub call hangs (until its deadline) holds back no other. */
+const REAP_CONCURRENCY = 8;
 
 export interface RunnerReaperDeps {
   runtime: RunnerRuntime;
@@ -119,10 +122,12 @@ export class RunnerReaper {
   /** Retries the registrations whose time has come. */
   async retryPending(signal?: AbortSignal): Promise<void> {
     const due = [...this.#pending.values()].filter((entry) => entry.nextAt <= this.#now());
+    const pool = new TaskPool(REAP_CONCURRENCY);
     for (const entry of due) {
-      if (signal?.aborted) return;
-      await this.ensureRegistrationGone(entry.record, signal);
+      if (signal?.aborted) break;
+      await pool.run(async () => void (await this.ensureRegistrationGone(entry.record, signal)));
     }
+    await pool.drain();
   }
 
   /** Reaps every ended container of this orchestrator (those whose exit event was missed, e.g. while it was down). */
@@ -134,37 +139,53 @@ export class RunnerReaper {
     const ended = containers.filter(
       (container) => container.state === 'exited' || container.state === 'dead',
     );
+    const pool = new TaskPool(REAP_CONCURRENCY);
     for (const container of ended) {
       if (signal?.aborted) break;
-      await this.reap(container, signal);
+      await pool.run(() => this.#reapLogged(container, container.name, signal));
     }
+    await pool.drain();
     return ended.length;
   }
 
   /**
    * Follows Docker's event stream and reaps each runner as soon as its container exits, until `signal` aborts.
-   * Errors in one runner's removal are logged and do not stop the loop.
+   * Runners are reaped side by side, a few at a time, so one slow removal never holds back the next exits; errors
+   * in one runner's removal are logged and do not stop the loop.
    */
   async watch(signal: AbortSignal): Promise<void> {
     const events = this.#deps.runtime.events(
       { labels: ownerSelector(this.#deps.orchestratorId) },
       { signal },
     );
+    const pool = new TaskPool(REAP_CONCURRENCY);
     for await (const event of events) {
       if (event.type !== 'exited') continue;
       this.#deps.logger.info(
         { category: 'MONITOR', runner: event.name, exitCode: event.exitCode },
         'runner container exited',
       );
-      try {
-        await this.reap({ id: event.containerId, labels: event.labels }, signal);
-      } catch (error) {
-        if (signal.aborted) break;
-        this.#deps.logger.warn(
-          { err: error, runner: event.name },
-          'removing an exited runner failed; the sweep will retry',
-        );
-      }
+      await pool.run(() =>
+        this.#reapLogged({ id: event.containerId, labels: event.labels }, event.name, signal),
+      );
+    }
+    await pool.drain();
+  }
+
+  /** Reaps one runner; a failure is logged (the sweep retries it), never thrown. */
+  async #reapLogged(
+    container: Pick<RunnerContainer, 'id' | 'labels'>,
+    name: string,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    try {
+      await this.reap(container, signal);
+    } catch (error) {
+      if (signal?.aborted) return;
+      this.#deps.logger.warn(
+        { err: error, runner: name },
+        'removing an ended runner failed; the sweep will retry',
+      );
     }
   }
 }

@@ -47,6 +47,11 @@ export interface RunnerSettings {
 export interface RunnerServiceDeps {
   runtime: RunnerRuntime;
   github: GitHubPort;
+  /**
+   * The GitHub port removals go through (by default `github`): in production a client of its own, so that removing
+   * a runner never waits behind creations that hang or fail.
+   */
+  removals?: GitHubPort;
   logger: Logger;
   settings: RunnerSettings;
   /** Called with every secret minted for a runner, so logs can redact it. */
@@ -95,7 +100,7 @@ export class RunnerService {
     this.directory = new GitHubRunnerDirectory(deps.github);
     this.reaper = new RunnerReaper({
       runtime: deps.runtime,
-      github: deps.github,
+      github: deps.removals ?? deps.github,
       directory: this.directory,
       logger: deps.logger.child({ component: 'reaper' }),
       orchestratorId: deps.settings.orchestratorId,

@@ -65,6 +65,12 @@ export interface OctokitClientOptions {
    * `(retries + 1) × requestTimeoutMs` plus the retry plugin's short waits and any rate-limit wait.
    */
   requestTimeoutMs?: number;
+  /**
+   * The throttling plugin's bucket id. Its limiters are shared by every client of a process with the same id (at
+   * most 10 requests at once for all of them): a client whose calls must not wait behind another's (removals
+   * behind creations) takes an id of its own. Default `gha-ephemeral`.
+   */
+  throttleId?: string;
   /** Retries of 5xx and network errors (default 2). */
   retries?: number;
   /**
@@ -134,6 +140,7 @@ export function createOctokit(options: OctokitClientOptions): GitHubOctokit {
     log: octokitLog,
     request: { fetch: deadlineFetch(options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS) },
     throttle: {
+      id: options.throttleId ?? 'gha-ephemeral',
       write: createWriteLimiter(options.writeBurst ?? DEFAULT_WRITE_BURST),
       onRateLimit: onLimit('primary'),
       onSecondaryRateLimit: onLimit('secondary'),
