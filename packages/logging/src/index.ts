@@ -14,6 +14,12 @@ export {
   type LogLevel,
 } from './levels.js';
 export { LOG_CATEGORIES, type LogCategory } from './categories.js';
-export { Redactor } from './redactor.js';
+export {
+  DEFAULT_MAX_LEARNT_SECRETS,
+  Redactor,
+  type AddSecretOptions,
+  type ForgetSecret,
+  type RedactorOptions,
+} from './redactor.js';
 export { serializeError, type SerializedError } from './serialize-error.js';
 export { formatPrettyLine } from './pretty-line.js';
