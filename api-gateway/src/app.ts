@@ -10,7 +10,7 @@ import { frameworkErrorHandler, registerErrorHandler } from './error-handler.js'
 import { handleClientError } from './http/client-error.js';
 import { registerCors } from './http/cors.js';
 import { registerJsonBody } from './http/json-body.js';
-import { registerRateLimit, type RateLimitSettings } from './http/rate-limit.js';
+import { healthRateLimit, registerRateLimit, type RateLimitSettings } from './http/rate-limit.js';
 import { registerRequestLog } from './http/request-log.js';
 import { GatewayMetrics } from './metrics/gateway-metrics.js';
 import { registerHttpMetrics } from './metrics/http-metrics.js';
@@ -18,6 +18,7 @@ import { metricsRoutes } from './metrics/metrics-routes.js';
 import { healthRoutes } from './routes/health.js';
 import { runnerRoutes } from './routes/runners.js';
 import type { OrchestratorPort } from './upstream/orchestrator-client.js';
+import { OrchestratorHealthView } from './upstream/orchestrator-health.js';
 import { WebhookForwarder } from './webhooks/forwarder.js';
 import { webhookRoutes } from './webhooks/webhook-routes.js';
 
@@ -38,6 +39,13 @@ export interface AppDeps {
   metrics?: GatewayMetrics;
   /** Hands webhook events to the orchestrator; by default one over `orchestrator`, closed with the app. */
   forwarder?: WebhookForwarder;
+  /**
+   * `/health`'s view of the orchestrator: how long one answer is served to every caller (default 1 s) and the
+   * deadline of asking (default 3 s).
+   */
+  health?: { cacheMs?: number; timeoutMs?: number };
+  /** The clock (ms since the epoch) of `/health`'s cache and the webhook refusal log; tests pass their own. */
+  now?: () => number;
 }
 
 /** Largest request body accepted: a create request with 100 long labels is well under it. */
@@ -106,10 +114,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerRateLimit(app, deps.rateLimit);
   registerErrorHandler(app);
 
-  const startedAt = Date.now();
-  await app.register(healthRoutes, { orchestrator: deps.orchestrator, version: deps.version, startedAt });
+  const now = deps.now ?? Date.now;
+  const health = new OrchestratorHealthView({ orchestrator: deps.orchestrator, now, ...deps.health });
+  await app.register(healthRoutes, {
+    orchestrator: health,
+    version: deps.version,
+    startedAt: now(),
+    now,
+    rateLimit: healthRateLimit(deps.rateLimit),
+  });
   await app.register(runnerRoutes, { orchestrator: deps.orchestrator });
-  await app.register(webhookRoutes, { secret: deps.webhookSecret ?? null, forwarder, metrics });
+  await app.register(webhookRoutes, { secret: deps.webhookSecret ?? null, forwarder, metrics, now });
   await app.register(metricsRoutes, { metrics });
   await app.register(docsRoutes, { document: buildOpenApiDocument({ version: deps.version }) });
   return app;

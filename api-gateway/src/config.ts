@@ -35,6 +35,8 @@ const schema = z.object({
   GITHUB_WEBHOOK_SECRET: envSecret(),
   RATE_LIMIT_MAX: envInt({ default: 100, min: 1, max: 1_000_000_000 }),
   RATE_LIMIT_WINDOW: envSeconds({ default: 60, min: 1, max: 86_400 }),
+  /** `/health` requests per minute per client, in a bucket of their own (answers are cached, so this is cheap). */
+  RATE_LIMIT_HEALTH_MAX: envInt({ default: 600, min: 1, max: 1_000_000_000 }),
   TRUST_PROXY: envTrustProxy(),
   CORS_ORIGINS: envCorsOrigins(),
   LOG_LEVEL: envEnum(LOG_LEVELS, 'INFO', { aliases: LOG_LEVEL_ALIASES }),

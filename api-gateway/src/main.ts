@@ -44,7 +44,11 @@ async function main(): Promise<void> {
     orchestrator,
     version,
     apiKeys: config.GATEWAY_API_KEYS,
-    rateLimit: { max: config.RATE_LIMIT_MAX, windowSeconds: config.RATE_LIMIT_WINDOW },
+    rateLimit: {
+      max: config.RATE_LIMIT_MAX,
+      windowSeconds: config.RATE_LIMIT_WINDOW,
+      healthMax: config.RATE_LIMIT_HEALTH_MAX,
+    },
     corsOrigins: config.CORS_ORIGINS,
     trustProxy: config.TRUST_PROXY,
     webhookSecret: config.GITHUB_WEBHOOK_SECRET ?? null,

@@ -199,7 +199,11 @@ describe('end to end: the built gateway in front of the real orchestrator, the G
     const response = await call('GET', '/api/v1/runners');
     expect(response.status).toBe(503);
     expect(await response.json()).toMatchObject({ code: 'upstream.unavailable' });
-    expect((await fetch(`${base}/health`)).status).toBe(503);
+    // /health serves a view of the orchestrator up to a second old: it says down once that view is renewed.
+    await waitFor(async () => (await fetch(`${base}/health`)).status === 503, {
+      timeoutMs: 10_000,
+      message: '/health to report the orchestrator down',
+    });
 
     expect(await stopService(gateway)).toBe(0);
     const log = gateway!.output.join('');

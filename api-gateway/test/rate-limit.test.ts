@@ -95,7 +95,7 @@ describe('rate limiting', () => {
     expect((await gateway.app.inject(list({ remoteAddress: '192.0.2.7' }))).statusCode).toBe(200);
   });
 
-  it('limits unknown routes too, and never /health', async () => {
+  it('limits unknown routes too, but not /health with them: it has a bucket of its own', async () => {
     const gateway = await gatewayWith();
     for (let i = 0; i < MAX; i += 1)
       await gateway.app.inject({ method: 'GET', url: '/wp-admin', remoteAddress: '192.0.2.8' });
@@ -105,8 +105,49 @@ describe('rate limiting', () => {
     for (let i = 0; i < MAX * 5; i += 1) {
       const health = await gateway.app.inject({ method: 'GET', url: '/health', remoteAddress: '192.0.2.8' });
       expect(health.statusCode).toBe(200);
-      expect(health.headers['x-ratelimit-limit']).toBeUndefined();
+      expect(health.headers['x-ratelimit-limit']).toBe('600');
     }
+  });
+
+  it('limits a /health flood in its own bucket, leaving the API allowance untouched', async () => {
+    const gateway = await startTestGateway({
+      orchestratorUrl: upstream.url,
+      rateLimit: { max: MAX, windowSeconds: 60, healthMax: 5 },
+    });
+    gateways.push(gateway);
+    const health = () => gateway.app.inject({ method: 'GET', url: '/health', remoteAddress: '192.0.2.11' });
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i += 1) statuses.push((await health()).statusCode);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429]);
+    const refused = await health();
+    expect(refused.json()).toMatchObject({
+      code: 'rate_limit.exceeded',
+      details: { limit: 5, windowSeconds: 60 },
+    });
+    // The same client still has its whole API allowance, anonymous or with a key.
+    const anonymous = await gateway.app.inject({
+      method: 'GET',
+      url: '/openapi.json',
+      remoteAddress: '192.0.2.11',
+    });
+    expect(anonymous.statusCode).toBe(200);
+    expect(anonymous.headers['x-ratelimit-remaining']).toBe(String(MAX - 1));
+    expect((await gateway.app.inject(list({ remoteAddress: '192.0.2.11' }))).statusCode).toBe(200);
+  });
+
+  it('keys an IPv6 client by its /64, and an IPv4-mapped address as the IPv4 one', async () => {
+    const gateway = await gatewayWith();
+    const from = (remoteAddress: string) =>
+      gateway.app.inject({ method: 'GET', url: '/openapi.json', remoteAddress });
+    // Rotating through the addresses of one /64 buys no fresh allowance.
+    const statuses: number[] = [];
+    for (let i = 1; i <= MAX + 1; i += 1) statuses.push((await from(`2001:db8:1:2::${i}`)).statusCode);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    // Another /64 is another client.
+    expect((await from('2001:db8:1:3::1')).statusCode).toBe(200);
+    // A dual-stack socket reports an IPv4 client as ::ffff:a.b.c.d: the same bucket as a.b.c.d.
+    for (let i = 0; i < MAX; i += 1) await from('192.0.2.20');
+    expect((await from('::ffff:192.0.2.20')).statusCode).toBe(429);
   });
 
   const anonymous = (forwardedFor: string, remoteAddress = '127.0.0.1'): InjectOptions => ({

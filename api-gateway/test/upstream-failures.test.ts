@@ -60,6 +60,8 @@ describe('the orchestrator slow, or answering garbage', () => {
       orchestratorUrl: upstream.url,
       readTimeoutMs: 500,
       writeTimeoutMs: 1000,
+      // Each test below changes the orchestrator's answer: /health must not serve the previous one.
+      health: { cacheMs: 0 },
     });
   });
   afterEach(() => upstream.reset());

@@ -10,6 +10,7 @@ import { OrchestratorClient } from '../src/upstream/orchestrator-client.js';
 import { WebhookForwarder } from '../src/webhooks/forwarder.js';
 import { startTestGateway, type TestGateway } from './helpers/gateway.js';
 import { startStandInOrchestrator, type StandInOrchestrator } from './helpers/stand-in-orchestrator.js';
+import { metricValue } from './helpers/metrics.js';
 import { deliver, WEBHOOK_SECRET, workflowJobPayload } from './helpers/webhooks.js';
 
 const TOKEN = 'orchestrator-token-abcdef0123456789';
@@ -33,25 +34,6 @@ const forwarded = (upstream: StandInOrchestrator): WorkflowJobEvent[] =>
   upstream.requests
     .filter((request) => request.url === '/internal/v1/workflow-jobs')
     .map((request) => JSON.parse(request.body) as WorkflowJobEvent);
-
-function metricValue(text: string, name: string, labels: Record<string, string> = {}): number {
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(name)) continue;
-    const match = /^([^{\s]+)(?:\{([^}]*)\})? (\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    const have = Object.fromEntries(
-      (match[2] ?? '')
-        .split(',')
-        .filter(Boolean)
-        .map((pair) => {
-          const [key, value] = pair.split('=');
-          return [key, JSON.parse(value ?? '""') as string];
-        }),
-    );
-    if (Object.entries(labels).every(([key, value]) => have[key] === value)) return Number(match[3]);
-  }
-  return 0;
-}
 
 describe('GitHub webhooks on the gateway', () => {
   let upstream: StandInOrchestrator;

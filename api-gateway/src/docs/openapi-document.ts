@@ -5,7 +5,7 @@ const DESCRIPTION = `Ephemeral GitHub Actions self-hosted runners on a Docker en
 
 **Authentication.** The runner routes need \`Authorization: Bearer <key>\` with a key from the gateway's \`GATEWAY_API_KEYS\`. \`/health\`, \`/metrics\`, \`/docs\`, \`/redoc\` and \`/openapi.json\` need none. \`POST /webhooks/github\` is authenticated by GitHub's signature (\`X-Hub-Signature-256\`, with \`GITHUB_WEBHOOK_SECRET\`).
 
-**Rate limits.** At most \`RATE_LIMIT_MAX\` requests per \`RATE_LIMIT_WINDOW\` per client (per API key, else per address); \`/health\`, \`/metrics\` and \`/webhooks/github\` are not limited. Every limited response carries \`X-RateLimit-Limit\`, \`X-RateLimit-Remaining\` and \`X-RateLimit-Reset\`; a 429 carries \`Retry-After\` (seconds).
+**Rate limits.** At most \`RATE_LIMIT_MAX\` requests per \`RATE_LIMIT_WINDOW\` per client (per API key, else per address, an IPv6 client by its /64); \`/health\` has a bucket of its own (\`RATE_LIMIT_HEALTH_MAX\` a minute), \`/metrics\` and \`/webhooks/github\` are not limited. Every limited response carries \`X-RateLimit-Limit\`, \`X-RateLimit-Remaining\` and \`X-RateLimit-Reset\`; a 429 carries \`Retry-After\` (seconds).
 
 **Errors.** Every error is JSON \`{code, message, details?}\`: \`message\` is for people, \`code\` is stable and namespaced (\`request.invalid\`, \`auth.missing\`, \`runner.not_found\`, \`upstream.timeout\` …) for programs.`;
 

@@ -118,7 +118,7 @@ function githubWebhook(): Json {
     operationId: 'receiveGitHubWebhook',
     summary: 'Receive a GitHub webhook delivery',
     description:
-      "Point a GitHub webhook (repository, organization or App) here with the event **Workflow jobs**, content type `application/json` (or `application/x-www-form-urlencoded`), and a secret equal to the gateway's `GITHUB_WEBHOOK_SECRET`. The `X-Hub-Signature-256` HMAC of the raw body is checked first, in constant time: an unsigned or forged delivery gets 401 and goes no further. `ping` gets 200. `workflow_job` gets 202 at once and is handed to the orchestrator afterwards, which starts a runner for a `queued` job whose labels the pool has (the same plan as its poller, so the two never double up), and removes the runner of a `completed` one. A redelivery (the same `X-GitHub-Delivery`) does nothing. Every other event gets 202 and is ignored. Needs no API key and is not subject to the per-client rate limit; bodies over 1 MiB are refused (413).",
+      "Point a GitHub webhook (repository, organization or App) here with the event **Workflow jobs**, content type `application/json` (or `application/x-www-form-urlencoded`), and a secret equal to the gateway's `GITHUB_WEBHOOK_SECRET`. A delivery without `X-Hub-Signature-256`, or with one that is not `sha256=` and 64 hex digits, gets 401 before its body is read. The HMAC of the raw body is then checked, in constant time: a forged delivery gets 401 and goes no further. `ping` gets 200. `workflow_job` gets 202 at once and is handed to the orchestrator afterwards, which starts a runner for a `queued` job whose labels the pool has (the same plan as its poller, so the two never double up), and removes the runner of a `completed` one. A redelivery (the same `X-GitHub-Delivery`) does nothing. Every other event gets 202 and is ignored. Needs no API key and is not subject to the per-client rate limit; bodies over 1 MiB are refused (413).",
     security: [],
     parameters: [
       headerParameter(
@@ -151,12 +151,12 @@ function githubWebhook(): Json {
       ),
       '400': {
         description:
-          '`webhook.payload_invalid`: signed, but not a `workflow_job` payload the gateway can read.',
+          '`webhook.payload_invalid`: signed, but not a `workflow_job` payload the gateway can read, or a field over its bound (a runner name over 64 characters, a label over 100, more than 100 labels); the message names the field.',
         ...json(ref('Error')),
       },
       '401': {
         description:
-          '`webhook.signature_missing` (no `X-Hub-Signature-256`) or `webhook.signature_invalid` (it does not match the body: the secrets differ).',
+          '`webhook.signature_missing` (no `X-Hub-Signature-256`) or `webhook.signature_invalid` (not `sha256=` and 64 hex digits, or it does not match the body: the secrets differ).',
         ...json(ref('Error')),
       },
       '413': {
@@ -201,10 +201,15 @@ export function paths(): Json {
         operationId: 'getHealth',
         summary: 'Health of the gateway and the orchestrator',
         description:
-          '`ok`: everything answers. `degraded` (still 200): the orchestrator answers but reports Docker or GitHub down. `down` (503): the orchestrator cannot be reached. Needs no key and is never rate limited.',
+          '`ok`: everything answers. `degraded` (still 200): the orchestrator answers but reports Docker or GitHub down. `down` (503): the orchestrator cannot be reached. Answered from a view of the orchestrator shared by every caller and refreshed at most once a second (concurrent callers wait for one request), so a flood of health checks never reaches Docker or GitHub. Needs no key; limited to `RATE_LIMIT_HEALTH_MAX` (default 600) a minute per client, in a bucket of its own that neither spends nor is spent by the API allowance.',
         security: [],
         responses: {
           '200': { description: 'The gateway works (`ok` or `degraded`).', ...json(ref('Health')) },
+          '429': {
+            description:
+              '`rate_limit.exceeded`: this client sent more than `RATE_LIMIT_HEALTH_MAX` health checks in a minute. Wait `Retry-After` seconds.',
+            ...json(ref('Error')),
+          },
           '503': { description: 'The orchestrator cannot be reached (`down`).', ...json(ref('Health')) },
         },
       },

@@ -35,6 +35,15 @@ export const signatureInvalid = (): Refusal => ({
   ),
 });
 
+/** An `X-Hub-Signature-256` that is not `sha256=<64 hex digits>`: no body can match it, so none is read. */
+export const signatureMalformed = (): Refusal => ({
+  result: 'forged',
+  error: new AppError(
+    'webhook.signature_invalid',
+    'The X-Hub-Signature-256 header is not "sha256=" and 64 hex digits, as GitHub sends it: the sender is not GitHub',
+  ),
+});
+
 /** A signed `workflow_job` delivery whose payload cannot be read. */
 export const payloadInvalid = (problem: string): Refusal => ({
   result: 'invalid',

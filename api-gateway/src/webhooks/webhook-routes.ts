@@ -4,7 +4,8 @@ import { sendError, toAppError } from '../error-handler.js';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import type { WebhookForwarder } from './forwarder.js';
 import { readPayload } from './payload.js';
-import { checkSignature } from './signature.js';
+import { RefusalLog } from './refusal-log.js';
+import { checkSignature, inspectSignatureHeader } from './signature.js';
 import * as refusals from './webhook-errors.js';
 import type { Refusal } from './webhook-errors.js';
 import { normalizeWorkflowJob, type NormalizedWorkflowJob } from './workflow-job.js';
@@ -23,6 +24,8 @@ export interface WebhookRoutesOptions {
   secret: string | null;
   forwarder: WebhookForwarder;
   metrics: GatewayMetrics;
+  /** The clock of the refusal log, in ms since the epoch (tests pass their own). Default `Date.now`. */
+  now?: () => number;
 }
 
 const header = (request: FastifyRequest, name: string): string | undefined => {
@@ -41,16 +44,23 @@ function readWorkflowJob(request: FastifyRequest, body: Buffer): NormalizedWorkf
   return normalizeWorkflowJob(payload.value, deliveryId);
 }
 
+/** An event name as it may be echoed in an answer: GitHub's are short snake_case words. */
+const echoable = (event: string): string => (/^[a-z_]{1,40}$/.test(event) ? event : '(unknown)');
+
 /**
- * `POST /webhooks/github`: GitHub's deliveries. The `X-Hub-Signature-256` of the raw body is checked before
- * anything else is read from it: unsigned or forged deliveries get 401 and go no further. `ping` gets 200;
- * `workflow_job` gets 202 at once and is handed to the orchestrator in the background (a full queue answers 503,
- * so the delivery shows as failed on GitHub and can be redelivered); every other event gets 202 and is ignored.
- * No API key and no per-client rate limit: GitHub sends bursts from a few addresses, and the signature is the
- * authentication.
+ * `POST /webhooks/github`: GitHub's deliveries. Before a byte of the body is read (`onRequest`), a delivery
+ * without `X-Hub-Signature-256`, or with one that is not `sha256=<64 hex digits>`, gets 401 and the connection is
+ * closed. Then the signature of the raw body is checked before anything else is read from it: forged deliveries
+ * get 401 and go no further. Refusals are counted in the metrics and warned about at most once a minute (see
+ * {@link RefusalLog}). `ping` gets 200; `workflow_job` gets 202 at once and is handed to the orchestrator in the
+ * background (a full queue answers 503, so the delivery shows as failed on GitHub and can be redelivered); every
+ * other event gets 202 and is ignored. No API key and no per-client rate limit: GitHub sends bursts from a few
+ * addresses, and the signature is the authentication.
  */
 export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (app, options) => {
   const { secret, forwarder, metrics } = options;
+  const refusalLog = new RefusalLog({ logger: app.log, ...(options.now ? { now: options.now } : {}) });
+  app.addHook('onClose', async () => refusalLog.close());
   // The raw bytes, for the HMAC: this plugin's own parser (encapsulated) replaces the app's JSON parser.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
@@ -70,13 +80,23 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
 
   const refuse = (request: FastifyRequest, reply: FastifyReply, { result, error }: Refusal) => {
     metrics.countDelivery(header(request, 'x-github-event'), result);
-    const delivery = header(request, 'x-github-delivery');
-    request.log.warn(
-      { category: 'WARNING', code: error.code, delivery, client: request.ip },
-      'webhook delivery refused',
-    );
+    const delivery = header(request, 'x-github-delivery')?.slice(0, 100);
+    refusalLog.record({ code: error.code, delivery, client: request.ip });
     sendError(reply, error);
     return reply;
+  };
+  // Refused on the headers alone: the body is neither read nor waited for, and closing the connection spares
+  // Node draining it.
+  const refuseEarly = (request: FastifyRequest, reply: FastifyReply, refusal: Refusal) => {
+    void reply.header('connection', 'close');
+    return refuse(request, reply, refusal);
+  };
+  const checkHeaders = async (request: FastifyRequest, reply: FastifyReply) => {
+    if (secret === null) return refuseEarly(request, reply, refusals.notConfigured());
+    const form = inspectSignatureHeader(request.headers['x-hub-signature-256']);
+    if (form === 'missing') return refuseEarly(request, reply, refusals.signatureMissing());
+    if (form === 'malformed') return refuseEarly(request, reply, refusals.signatureMalformed());
+    return undefined;
   };
   const answer = (reply: FastifyReply, event: string, status: 200 | 202, body: Record<string, string>) => {
     metrics.countDelivery(
@@ -86,7 +106,11 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
     return reply.status(status).send(body);
   };
 
-  const route = { bodyLimit: WEBHOOK_BODY_LIMIT, config: { rateLimit: false } };
+  const route = {
+    bodyLimit: WEBHOOK_BODY_LIMIT,
+    config: { rateLimit: false },
+    onRequest: checkHeaders,
+  } as const;
   app.post('/webhooks/github', route, async (request, reply) => {
     if (secret === null) return refuse(request, reply, refusals.notConfigured());
     const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
@@ -100,7 +124,10 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
       return answer(reply, event, 200, { status: 'pong' });
     }
     if (event !== 'workflow_job') {
-      return answer(reply, event, 202, { status: 'ignored', reason: `event ${event} is not handled` });
+      return answer(reply, event, 202, {
+        status: 'ignored',
+        reason: `event ${echoable(event)} is not handled`,
+      });
     }
     const job = readWorkflowJob(request, body);
     if (job.kind === 'invalid') return refuse(request, reply, refusals.payloadInvalid(job.problem));

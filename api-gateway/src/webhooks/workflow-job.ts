@@ -1,23 +1,35 @@
-import { WorkflowJobEvent } from '@gha-ephemeral/contract';
+import { WORKFLOW_JOB_LIMITS as LIMITS, WorkflowJobEvent } from '@gha-ephemeral/contract';
 import { z } from 'zod';
+
+const text = (max: number, what: string) => z.string().max(max, `${what} is at most ${max} characters`);
+
+/** GitHub's owner logins are at most 39 characters and repository names at most 100: `owner/name` ≤ 140. */
+const MAX_FULL_NAME = 39 + 1 + 100;
+/** GitHub's actions are short words; a longer one is not GitHub's, and the answer echoes it. */
+const MAX_ACTION = 40;
 
 /**
  * The fields of a `workflow_job` payload the orchestrator acts on, read leniently: GitHub's own examples lack
  * `created_at` at times, send `action: queued` with `status: waiting`, and fill `runner_name` before a runner took
- * the job. Everything else in the payload is ignored.
+ * the job. Every string is bounded (the contract's `WORKFLOW_JOB_LIMITS`), so an oversized field refuses the
+ * delivery with a 400 that names it and is never stored or forwarded. Everything else in the payload (workflow and
+ * job names, steps) is ignored and dropped.
  */
 const Payload = z.object({
-  action: z.string(),
+  action: text(MAX_ACTION, 'an action'),
   workflow_job: z.object({
     id: z.number().int().positive(),
     run_id: z.number().int().positive(),
-    status: z.string().nullish(),
-    labels: z.array(z.string()).max(100).nullish(),
-    runner_name: z.string().nullish(),
-    created_at: z.string().nullish(),
+    status: text(LIMITS.status, 'a job status').nullish(),
+    labels: z
+      .array(text(LIMITS.labelLength, 'a label'))
+      .max(LIMITS.labels, `a job has at most ${LIMITS.labels} labels`)
+      .nullish(),
+    runner_name: text(LIMITS.runnerName, 'a runner name').nullish(),
+    created_at: text(LIMITS.timestamp, 'a timestamp').nullish(),
   }),
-  repository: z.object({ full_name: z.string() }),
-  organization: z.object({ login: z.string() }).nullish(),
+  repository: z.object({ full_name: text(MAX_FULL_NAME, 'a repository full name') }),
+  organization: z.object({ login: text(39, 'an organization login') }).nullish(),
 });
 
 const ACTIONS = new Set<string>(WorkflowJobEvent.shape.action.options);

@@ -63,6 +63,8 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
     webhookSecret: options.webhookSecret ?? null,
     ...(options.metrics ? { metrics: options.metrics } : {}),
     ...(options.forwarder ? { forwarder: options.forwarder } : {}),
+    ...(options.health ? { health: options.health } : {}),
+    ...(options.now ? { now: options.now } : {}),
   });
   if (options.listen === true) await app.listen({ host: '127.0.0.1', port: 0 });
   else await app.ready();
