@@ -1,9 +1,10 @@
-import { hostname } from 'node:os';
+import { isAbsolute } from 'node:path';
 import {
   collectPrefixed,
   envBool,
   envCsv,
   envEnum,
+  envField,
   envInt,
   envPort,
   envSecret,
@@ -17,6 +18,12 @@ import { DEFAULT_WRITE_BURST } from '@gha-ephemeral/github';
 import { LOG_FORMATS, LOG_LEVEL_ALIASES, LOG_LEVELS } from '@gha-ephemeral/logging';
 import { z } from 'zod';
 import { checkGitHubAuth, githubAppFields, type GitHubAppSettings } from './config-github-auth.js';
+import {
+  defaultStateDir,
+  ensureOrchestratorId,
+  ORCHESTRATOR_ID_PATTERN,
+  ORCHESTRATOR_ID_RULE,
+} from './orchestrator-id.js';
 import { splitCommand } from './runners/command.js';
 import { compileTemplate, type RunnerTemplate } from './runners/template.js';
 
@@ -30,6 +37,8 @@ const baseSchema = z.object({
   ...githubAppFields,
   GITHUB_API_URL: envUrl('https://api.github.com'),
   GITHUB_WRITE_BURST: envInt({ default: DEFAULT_WRITE_BURST, min: 1, max: 150 }),
+  GITHUB_REQUEST_TIMEOUT: envInt({ default: 20, min: 1, max: 300, unit: 'seconds' }),
+  SHUTDOWN_TIMEOUT: envInt({ default: 25, min: 1, max: 600, unit: 'seconds' }),
   RUNNER_IMAGE: envString({ default: 'myoung34/github-runner:latest' }),
   RUNNER_COMMAND: envString(),
   RUNNER_NETWORK: envString(),
@@ -39,7 +48,17 @@ const baseSchema = z.object({
   ORCHESTRATOR_HOST: envString({ default: '0.0.0.0' }),
   ORCHESTRATOR_PORT: envPort(8000),
   ORCHESTRATOR_API_TOKEN: envSecret(),
-  ORCHESTRATOR_ID: envString({ default: hostname() }),
+  // Unset: this install's own id, kept in ORCHESTRATOR_STATE_DIR (made at the first start).
+  ORCHESTRATOR_ID: envField((raw) =>
+    raw === undefined || ORCHESTRATOR_ID_PATTERN.test(raw.trim())
+      ? { value: raw?.trim() }
+      : { expected: `expected ${ORCHESTRATOR_ID_RULE}` },
+  ),
+  ORCHESTRATOR_STATE_DIR: envField((raw) =>
+    raw === undefined || isAbsolute(raw.trim())
+      ? { value: raw?.trim() }
+      : { expected: 'expected an absolute path' },
+  ),
   AUTO_CREATE_RUNNERS: envBool(false),
   RUNNER_CHECK_INTERVAL: envInt({ default: 300, min: 1, max: 86_400, unit: 'seconds' }),
   RUNNER_PURGE_INTERVAL: envInt({ default: 300, min: 5, max: 86_400, unit: 'seconds' }),
@@ -54,13 +73,61 @@ const baseSchema = z.object({
   APP_VERSION: envString(),
 });
 
+type BaseConfig = z.output<typeof baseSchema>;
+
+/** Where `ORCHESTRATOR_ID` came from: the variable, or the state directory's file (read, or made at this start). */
+export type OrchestratorIdSource = 'environment' | 'state-file' | 'new-state-file';
+
 /** The orchestrator's configuration: the variables, plus the checked runner template and command. */
-export interface OrchestratorConfig extends Readonly<z.output<typeof baseSchema>> {
+export interface OrchestratorConfig extends Readonly<
+  Omit<BaseConfig, 'ORCHESTRATOR_ID' | 'ORCHESTRATOR_STATE_DIR'>
+> {
+  /** This orchestrator's id: `ORCHESTRATOR_ID`, else the one kept in the state directory. */
+  readonly ORCHESTRATOR_ID: string;
+  /** `ORCHESTRATOR_STATE_DIR`, or its default (used only when `ORCHESTRATOR_ID` is unset). */
+  readonly ORCHESTRATOR_STATE_DIR: string;
+  readonly orchestratorIdSource: OrchestratorIdSource;
   readonly runnerenv: Readonly<Record<string, string>>;
   readonly template: RunnerTemplate;
   readonly command: readonly string[] | null;
   /** GitHub App credentials when the App variables are set (then `GITHUB_RUNNER_TOKEN` is not), else null. */
   readonly githubApp: GitHubAppSettings | null;
+}
+
+/** This orchestrator's id, where it came from, and the state directory. */
+interface Identity {
+  id: string;
+  stateDir: string;
+  source: OrchestratorIdSource;
+}
+
+const isBlank = (raw: string | undefined) => raw === undefined || raw.trim() === '';
+
+/**
+ * `ORCHESTRATOR_ID` when it is set; else the id kept in the state directory, made there at the first start, so
+ * that every install has its own (runner names and container labels carry it: two orchestrators with one id take
+ * each other's runners for their own) and keeps it across restarts. Null, with an issue, when neither works.
+ */
+function resolveIdentity(
+  env: Readonly<Record<string, string | undefined>>,
+  config: Partial<BaseConfig>,
+  ctx: z.RefinementCtx,
+): Identity | null {
+  // A variable that is set but invalid is already reported, and its value here is no string: never fall back to a
+  // default for it (a typo in ORCHESTRATOR_STATE_DIR must not make an id somewhere else).
+  const { ORCHESTRATOR_ID: given, ORCHESTRATOR_STATE_DIR: dir } = config;
+  const stateDir = typeof dir === 'string' ? dir : defaultStateDir(env);
+  if (!isBlank(env.ORCHESTRATOR_ID)) {
+    return typeof given === 'string' ? { id: given, stateDir, source: 'environment' } : null;
+  }
+  if (!isBlank(env.ORCHESTRATOR_STATE_DIR) && typeof dir !== 'string') return null;
+  try {
+    const stored = ensureOrchestratorId(stateDir);
+    return { id: stored.id, stateDir, source: stored.created ? 'new-state-file' : 'state-file' };
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', path: ['ORCHESTRATOR_STATE_DIR'], message: (error as Error).message });
+    return null;
+  }
 }
 
 /**
@@ -78,10 +145,12 @@ export function loadOrchestratorConfig(
   let template: RunnerTemplate | null = null;
   let command: string[] | null = null;
   let githubApp: GitHubAppSettings | null = null;
+  let identity: Identity | null = null;
   const schema = baseSchema.extend(runnerenvShape).superRefine(
     (raw, ctx) => {
-      const config = raw as unknown as z.output<typeof baseSchema>;
+      const config = raw as unknown as BaseConfig;
       githubApp = checkGitHubAuth(config, ctx);
+      identity = resolveIdentity(env, config, ctx);
       if (config.DISCOVERY_MODE === 'organization' && (config.GITHUB_ORGANIZATION ?? []).length === 0) {
         ctx.addIssue({
           code: 'custom',
@@ -110,9 +179,20 @@ export function loadOrchestratorConfig(
   );
   const config = loadConfig(schema, { env, secrets: SECRETS });
   if (template === null) throw new Error('unreachable: the runner template was not checked');
+  if (identity === null) throw new Error('unreachable: the orchestrator id was not resolved');
+  const { id, stateDir, source }: Identity = identity;
   const picked = config as Record<string, unknown>;
   const base = Object.fromEntries(Object.keys(baseSchema.shape).map((key) => [key, picked[key]]));
-  return Object.freeze({ ...(base as z.output<typeof baseSchema>), runnerenv, template, command, githubApp });
+  return Object.freeze({
+    ...(base as BaseConfig),
+    ORCHESTRATOR_ID: id,
+    ORCHESTRATOR_STATE_DIR: stateDir,
+    orchestratorIdSource: source,
+    runnerenv,
+    template,
+    command,
+    githubApp,
+  });
 }
 
 /** The configuration as it may be logged: secrets shown as [set]/[unset], secret-looking runnerenv values hidden. */

@@ -3,6 +3,7 @@ import type { GitHubScope } from '@gha-ephemeral/github';
 import type { Logger } from '@gha-ephemeral/logging';
 import type { RunnerService } from '../runners/runner-service.js';
 import type { DemandBook } from './demand-book.js';
+import { JobStates } from './job-states.js';
 import { labelsMatch } from './plan.js';
 import type { Reconciler } from './reconciler.js';
 
@@ -28,11 +29,15 @@ export interface JobEventsDeps {
  * The webhook signal: `workflow_job` deliveries turned into demand at once. `queued` adds the job and nudges the
  * reconciler (the same plan as the poller's, so the two never double up); `in_progress` and `completed` drop it,
  * and `completed` also makes sure the runner that ran it is gone (an ephemeral runner exits by itself; this is
- * the safety net). A redelivery (same `X-GitHub-Delivery`) does nothing.
+ * the safety net). A redelivery (same `X-GitHub-Delivery`) does nothing, and neither does a delivery that would
+ * move its job back (`queued` after `in_progress` or `completed`, `in_progress` after `completed`): the signature
+ * does not cover the delivery id, so a captured `queued` body sent again under fresh ids must not bring a finished
+ * job back as demand.
  */
 export class JobEvents {
   readonly #deps: JobEventsDeps;
   readonly #seen = new Set<string>();
+  readonly #states = new JobStates();
   readonly #organizations: Set<string>;
 
   constructor(deps: JobEventsDeps) {
@@ -66,6 +71,20 @@ export class JobEvents {
     let outcome: JobEventOutcome;
     if (!this.#remember(event.deliveryId)) {
       outcome = 'duplicate';
+    } else if (!this.#states.advance(event.job.id, event.action)) {
+      // Kept as seen: the same stale delivery again is a duplicate.
+      this.#deps.logger.info(
+        {
+          category: 'MONITOR',
+          delivery: event.deliveryId,
+          job: event.job.id,
+          repository: event.repository,
+          action: event.action,
+          seen: this.#states.furthest(event.job.id),
+        },
+        'job event behind the state already reported; ignored',
+      );
+      outcome = 'ignored';
     } else {
       try {
         outcome = await this.#act(event, signal);
