@@ -3,6 +3,7 @@ import type { DemandBook } from './auto/demand-book.js';
 import type { JobPoller } from './auto/job-poller.js';
 import type { Reconciler } from './auto/reconciler.js';
 import type { RunnerService } from './runners/runner-service.js';
+import { runUpkeep } from './runners/upkeep.js';
 
 export interface Loops {
   /** Stops every loop and waits for the current pass to end. */
@@ -57,14 +58,17 @@ export interface AutoMode {
 }
 
 /**
- * The orchestrator's background work: follow Docker's events to reap exited runners at once, sweep for any that
- * were missed and purge inactive runners (every `purgeIntervalSeconds`), retry registrations GitHub would not
- * delete yet, and, in automatic mode, poll GitHub for queued jobs and reconcile.
+ * The orchestrator's background work: follow Docker's events to reap exited runners at once; in every mode, sweep
+ * for any that were missed, remove stuck runners and orphaned registrations (every `purgeIntervalSeconds`, and at
+ * once on start, to clean up after a crash); retry registrations GitHub would not delete yet; and, in automatic
+ * mode, poll GitHub for queued jobs and reconcile.
  */
 export function startLoops(options: {
   runners: RunnerService;
   logger: Logger;
   purgeIntervalSeconds: number;
+  /** `RUNNER_START_TIMEOUT`: a runner not online by then is stuck. */
+  startTimeoutMs: number;
   auto: AutoMode | null;
   /** Run automatic mode's check loop (default true). */
   autoCheck?: boolean;
@@ -92,14 +96,18 @@ export function startLoops(options: {
     logger,
     'purge',
     async () => {
-      const reaped = await runners.reaper.sweep(signal);
-      if (reaped > 0) logger.info({ category: 'MONITOR', reaped }, 'removed ended runners');
+      const result = await runUpkeep({
+        runners,
+        logger,
+        startTimeoutMs: options.startTimeoutMs,
+        extraScopes: auto?.book.demand().map((entry) => entry.scope) ?? [],
+        signal,
+      });
+      if (result.ended + result.stuck + result.orphans > 0)
+        logger.info({ category: 'MONITOR', ...result }, 'cleaned up runners');
+      // Idle runners beyond the queued jobs are removed only on a demand a poll has confirmed.
       if (auto && polled) {
-        await auto.reconciler.reconcile(() => auto.book.demand(), {
-          signal,
-          purgeOrphans: true,
-          removalsOnly: true,
-        });
+        await auto.reconciler.reconcile(() => auto.book.demand(), { signal, removalsOnly: true });
       }
     },
   );

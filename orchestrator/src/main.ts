@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   const orchestrator = await createOrchestrator(config, {
     logger,
     version,
-    onSecret: (secret) => redactor.add(secret),
+    onSecret: (secret, options) => redactor.add(secret, options),
     metrics: new OrchestratorMetrics({ processMetrics: true }),
   });
   const loops = orchestrator.startLoops();
@@ -50,6 +50,16 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ category: 'SHUTDOWN', signal }, 'orchestrator stopping');
+    // Past the deadline the process ends anyway (compose's SIGKILL would come next); what a creation left half
+    // made, the next start's upkeep removes.
+    const deadline = setTimeout(() => {
+      logger.warn(
+        { category: 'SHUTDOWN', seconds: config.SHUTDOWN_TIMEOUT },
+        'shutdown deadline passed; stopping now (the next start cleans up what is left)',
+      );
+      process.exit(1);
+    }, config.SHUTDOWN_TIMEOUT * 1000);
+    deadline.unref();
     // Runner containers keep running: Docker is the record, and the next start finds them by their labels.
     void loops
       .stop()

@@ -1,14 +1,16 @@
-import { createOctokit, OctokitGitHub, webUrlFromApiUrl, type GitHubPort } from '@gha-ephemeral/github';
+import { webUrlFromApiUrl, type GitHubPort } from '@gha-ephemeral/github';
 import { DockerRuntime, type RunnerRuntime } from '@gha-ephemeral/runtime-docker';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from '@gha-ephemeral/logging';
 import { buildApp } from './app.js';
+import { createGitHubClients } from './github-clients.js';
 import type { OrchestratorConfig } from './config.js';
 import { HealthCheck } from './health.js';
 import { DemandBook } from './auto/demand-book.js';
 import { JobEvents } from './auto/job-events.js';
 import { createAutoMode } from './auto-mode.js';
 import { startLoops, type AutoMode, type Loops } from './loops.js';
+import type { SecretSink } from './runners/registration-tokens.js';
 import { RunnerService } from './runners/runner-service.js';
 import { OrchestratorMetrics } from './metrics/orchestrator-metrics.js';
 
@@ -32,7 +34,7 @@ export interface Orchestrator {
 export interface OrchestratorDeps {
   logger: Logger;
   /** Receives every secret minted at run time (registration tokens, JIT configs) so the logs can redact it. */
-  onSecret: (secret: string) => void;
+  onSecret: SecretSink;
   version: string;
   /** Overrides for tests; by default the real Docker engine and Octokit. */
   runtime?: RunnerRuntime;
@@ -46,54 +48,15 @@ export interface OrchestratorDeps {
   appTokenRefreshMarginMs?: number;
 }
 
-/** Writes of the removal client let through at once: with the main client's 50, a worst minute stays ≤ 180 writes. */
-const REMOVAL_WRITE_BURST = 10;
-
-/**
- * The GitHub port over Octokit, authenticated with the token or as the GitHub App installation. `role: 'removals'`
- * makes the client that removes runners: its own throttling bucket, so removals never queue behind creations.
- */
-function createGitHub(
-  config: OrchestratorConfig,
-  deps: OrchestratorDeps,
-  role: 'main' | 'removals' = 'main',
-): GitHubPort {
-  const app = config.githubApp;
-  const octokit = createOctokit({
-    baseUrl: config.GITHUB_API_URL,
-    auth:
-      app === null
-        ? (config.GITHUB_RUNNER_TOKEN ?? '')
-        : {
-            appId: app.appId,
-            privateKey: app.privateKey,
-            installationId: app.installationId,
-            organizations: config.GITHUB_ORGANIZATION,
-            ...(deps.appTokenRefreshMarginMs === undefined
-              ? {}
-              : { refreshMarginMs: deps.appTokenRefreshMarginMs }),
-          },
-    userAgent: `gha-ephemeral-runners/${deps.version}`,
-    logger: deps.logger.child({ component: 'github' }),
-    writeBurst: role === 'main' ? config.GITHUB_WRITE_BURST : REMOVAL_WRITE_BURST,
-    throttleId: `gha-ephemeral-${role}`,
-    requestTimeoutMs: config.GITHUB_REQUEST_TIMEOUT * 1000,
-  });
-  return app === null
-    ? new OctokitGitHub(octokit)
-    : new OctokitGitHub(octokit, 'GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY', {
-        authKind: 'app-installation',
-      });
-}
-
 /** The composition root: builds the real adapters from the configuration and wires everything together. */
 export async function createOrchestrator(
   config: OrchestratorConfig,
   deps: OrchestratorDeps,
 ): Promise<Orchestrator> {
   const { logger } = deps;
-  const github = deps.github ?? createGitHub(config, deps);
-  const removals = deps.github ?? createGitHub(config, deps, 'removals');
+  const clients = deps.github ? null : createGitHubClients(config, deps);
+  const github = deps.github ?? clients!.github;
+  const removals = deps.github ?? clients!.removals;
   const runtime = deps.runtime ?? new DockerRuntime({ logger: logger.child({ component: 'docker' }) });
   const metrics = deps.metrics ?? new OrchestratorMetrics();
   const runners = new RunnerService({
@@ -137,6 +100,8 @@ export async function createOrchestrator(
   metrics.attach({
     github,
     runnerStates: async (signal) => (await runners.list(signal)).map((runner) => runner.status),
+    refusedRepositories: () => auto?.poller.refusedRepositories().length ?? 0,
+    blockedScopes: () => auto?.reconciler.backoff.lastingCount() ?? 0,
   });
   const app = await buildApp({
     metrics,
@@ -158,6 +123,7 @@ export async function createOrchestrator(
         runners,
         logger: logger.child({ component: 'loops' }),
         purgeIntervalSeconds: config.RUNNER_PURGE_INTERVAL,
+        startTimeoutMs: config.RUNNER_START_TIMEOUT * 1000,
         auto,
         autoCheck: options.autoCheck ?? true,
       }),

@@ -67,7 +67,7 @@ describe('automatic mode (real engine, GitHub simulator)', () => {
     });
   });
   beforeAll(() => {
-    for (const name of ['cancelled', 'faulty']) {
+    for (const name of ['cancelled', 'faulty', 'refused', 'served', 'denied']) {
       sim.control.createRepo({
         owner: 'octo',
         name,
@@ -216,6 +216,76 @@ describe('automatic mode (real engine, GitHub simulator)', () => {
     await sim.control.waitForJob(jobId, 'completed', { timeoutMs: 30_000 });
     expect(h.log.text.split('\n').filter((line) => line.includes('"runner started"'))).toHaveLength(1);
     expect(rateLimitWarnings(h)).toHaveLength(1);
+  });
+
+  it('serves the other repositories while GitHub refuses one, reports it once, and asks it again only later', async () => {
+    h = await startHarness({ AUTO_CREATE_RUNNERS: 'true' }, { sim });
+    await pass(h); // discovery
+    sim.control.injectFault({
+      kind: 'error',
+      status: 403,
+      message: 'Must have admin rights to Repository.',
+      match: { path: '/repos/octo/refused/actions/runs*' },
+      count: 'always',
+    });
+    const { jobId } = sim.control.queueJob({
+      repo: 'octo/served',
+      workflowName: 'CI',
+      labels: ['self-hosted'],
+      durationMs: 300,
+    });
+    expect((await pass(h)).created).toBe(1);
+    sim.control.clearFaults();
+    // Refused a moment ago: not asked again on the next pass, so its new job waits for the backoff to end.
+    sim.control.queueJob({
+      repo: 'octo/refused',
+      workflowName: 'CI',
+      labels: ['self-hosted'],
+      durationMs: 300,
+    });
+    expect((await pass(h)).created).toBe(0);
+    const refusals = h.log.text
+      .split('\n')
+      .filter((line) => line.includes('GitHub refuses the queued jobs of a repository'));
+    expect(refusals).toHaveLength(1);
+    expect(refusals[0]).toContain('"repository":"octo/refused"');
+    const [refused, ...others] = h.orchestrator.auto!.poller.refusedRepositories();
+    expect(others).toEqual([]);
+    expect(refused).toMatchObject({ repository: 'octo/refused', code: 'github.forbidden', failures: 1 });
+    expect(Date.parse(refused!.retryAt)).toBeGreaterThan(Date.now() + 30_000);
+    await sim.control.waitForJob(jobId, 'completed', { timeoutMs: 30_000 });
+  });
+
+  it('does not try a creation GitHub refuses for good on every pass, and reports it once', async () => {
+    h = await startHarness({ AUTO_CREATE_RUNNERS: 'true' }, { sim });
+    await pass(h); // discovery
+    const tokenRoute = 'POST /repos/{owner}/{repo}/actions/runners/registration-token';
+    sim.control.injectFault({
+      kind: 'error',
+      status: 403,
+      message: 'Resource not accessible by integration',
+      match: { method: 'POST', path: '/repos/octo/denied/actions/runners/registration-token' },
+      count: 'always',
+    });
+    sim.control.queueJob({
+      repo: 'octo/denied',
+      workflowName: 'CI',
+      labels: ['self-hosted'],
+      durationMs: 300,
+    });
+    sim.control.resetCounts();
+    const first = await pass(h);
+    expect(first).toMatchObject({ created: 0, failures: 1 });
+    const asked = sim.control.requestCounts().byRoute[tokenRoute]?.total ?? 0;
+    expect(asked).toBe(1);
+    for (let i = 0; i < 3; i++) expect((await pass(h)).created).toBe(0);
+    expect(sim.control.requestCounts().byRoute[tokenRoute]?.total ?? 0).toBe(asked);
+    const warnings = h.log.text.split('\n').filter((line) => line.includes('will not pass by itself'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('"target":"octo/denied"');
+    expect(h.orchestrator.auto!.reconciler.backoff.lastingCount()).toBe(1);
+    const metrics = await h.orchestrator.app.inject({ method: 'GET', url: '/metrics' });
+    expect(metrics.body).toMatch(/^gha_ephemeral_scopes_backing_off 1$/m);
   });
 
   it('stops asking GitHub while a long rate limit is in force, and slows its polling', async () => {

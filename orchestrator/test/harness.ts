@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { startGitHubSim, type GitHubSim } from '@gha-ephemeral/github-sim';
-import { createLogger } from '@gha-ephemeral/logging';
+import { createLogger, type Redactor } from '@gha-ephemeral/logging';
 import { DockerRuntime, type RunnerRuntime } from '@gha-ephemeral/runtime-docker';
 import { removeContainersByLabel, STAND_IN_RUNNER_IMAGE, uniqueId } from '@gha-ephemeral/testkit';
 import { loadOrchestratorConfig } from '../src/config.js';
@@ -22,6 +22,8 @@ export interface Harness {
   orchestrator: Orchestrator;
   orchestratorId: string;
   log: LogCapture;
+  /** The logger's redactor: what it hides now. */
+  redactor: Redactor;
   runtime: RunnerRuntime;
   close(): Promise<void>;
 }
@@ -66,7 +68,7 @@ export async function startHarness(
   const orchestrator = await createOrchestrator(config, {
     logger,
     version: 'test',
-    onSecret: (secret) => redactor.add(secret),
+    onSecret: (secret, options) => redactor.add(secret, options),
     runtime,
     ...(overrides.appTokenRefreshMarginMs === undefined
       ? {}
@@ -78,6 +80,7 @@ export async function startHarness(
     orchestrator,
     orchestratorId,
     log,
+    redactor,
     runtime,
     async close() {
       await loops.stop();

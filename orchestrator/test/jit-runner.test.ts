@@ -40,7 +40,9 @@ describe('just-in-time runners (official image preset, stand-in runner)', () => 
     expect(info.Config.Cmd).toEqual(['/home/runner/run.sh']);
     const jitConfig = env
       .find((entry) => entry.startsWith('ACTIONS_RUNNER_INPUT_JITCONFIG='))!
-      .split('=')[1]!;
+      .slice('ACTIONS_RUNNER_INPUT_JITCONFIG='.length);
+    // Hidden from the logs while the runner lives.
+    expect(h.redactor.redact(`config ${jitConfig}`)).toBe('config [REDACTED]');
 
     const { jobId } = h.sim.control.queueJob({
       repo: 'octo/jit',
@@ -62,6 +64,11 @@ describe('just-in-time runners (official image preset, stand-in runner)', () => 
     );
     expect(h.sim.control.getRunnerByName(runner!.id)).toBeUndefined();
     expect(h.log.text).not.toContain(jitConfig);
+    // Forgotten once its runner is gone: it can no longer appear, and the redactor must not grow with every runner.
+    await waitFor(() => h.redactor.redact(jitConfig) === jitConfig, {
+      timeoutMs: 5_000,
+      message: 'the redactor still holds the configuration of a removed runner',
+    });
   });
 
   it('deletes the registration when the container cannot start', async () => {

@@ -1,6 +1,7 @@
 import { isAppError } from '@gha-ephemeral/contract';
 import type { GitHubScope } from '@gha-ephemeral/github';
 import type { Logger } from '@gha-ephemeral/logging';
+import { BoundedMap, KeyedBackoff } from '@gha-ephemeral/primitives';
 import { scopeKey, type QueuedJob, type ScopeDemand } from './demand.js';
 import type { DiscoveredRepository, DiscoverySource } from './discovery-source.js';
 
@@ -29,6 +30,23 @@ const DISCOVERY_CONCURRENCY = 4;
 /** Progress lines for large accounts: one every this many repositories. */
 const PROGRESS_EVERY = 100;
 
+/** A repository GitHub refuses is asked again after 1 minute, then 2, 4, ... at most every hour. */
+const REFUSED_BACKOFF = { baseMs: 60_000, maxMs: 3_600_000, jitter: 0.2 };
+
+/** Repositories remembered (last queued jobs, refusals): far more than any account polls. */
+const REMEMBERED_REPOSITORIES = 20_000;
+
+/** A repository GitHub refuses to answer for (a 403 where the token lacks admin rights, say), as reported. */
+export interface RefusedRepository {
+  repository: string;
+  code: string;
+  message: string;
+  /** Refusals in a row. */
+  failures: number;
+  /** When it is asked again (ISO 8601). */
+  retryAt: string;
+}
+
 /**
  * The polling signal: turns GitHub into demand ("these jobs are queued, with these labels"), never touching
  * Docker. It keeps the repositories whose workflows use self-hosted runners, refreshed every
@@ -40,10 +58,30 @@ export class JobPoller {
   readonly #now: () => number;
   #watched: WatchedRepository[] = [];
   #refreshedAt = -Infinity;
+  readonly #refusals: KeyedBackoff<string>;
+  readonly #refused = new BoundedMap<string, { code: string; message: string }>(REMEMBERED_REPOSITORIES);
+  /** The queued jobs each repository had at its last answer: a refused one keeps them, so no runner it needs goes. */
+  readonly #lastJobs = new BoundedMap<string, QueuedJob[]>(REMEMBERED_REPOSITORIES);
 
   constructor(options: JobPollerOptions) {
     this.#options = options;
     this.#now = options.now ?? Date.now;
+    this.#refusals = new KeyedBackoff({
+      ...REFUSED_BACKOFF,
+      now: this.#now,
+      limit: REMEMBERED_REPOSITORIES,
+    });
+  }
+
+  /** The repositories GitHub refuses, each asked again later, not on every poll. */
+  refusedRepositories(): RefusedRepository[] {
+    return [...this.#refusals.entries()].map(([repository, state]) => ({
+      repository,
+      code: this.#refused.get(repository)?.code ?? 'unknown',
+      message: this.#refused.get(repository)?.message ?? '',
+      failures: state.failures,
+      retryAt: new Date(state.until).toISOString(),
+    }));
   }
 
   /** The repositories polled for queued jobs, as `owner/name`. */
@@ -151,30 +189,67 @@ export class JobPoller {
     return jobs;
   }
 
-  /** One poll: the queued jobs of every watched repository, grouped by runner scope. */
+  /**
+   * One poll: the queued jobs of every watched repository, grouped by runner scope. A repository GitHub refuses
+   * (not a 404: that one is gone) is reported once, keeps its last known jobs, and is asked again after a growing
+   * delay; the others are served. A retryable failure (rate limit, GitHub down) fails the whole poll: it would
+   * fail every repository the same way.
+   */
   async poll(signal?: AbortSignal): Promise<ScopeDemand[]> {
     if (this.#now() - this.#refreshedAt >= this.#options.refreshIntervalMs) await this.refresh(signal);
     const byScope = new Map<string, { scope: GitHubScope; jobs: QueuedJob[] }>();
     for (const { repo, scope } of this.#watched) {
       if (signal?.aborted) break;
-      try {
-        const jobs = await this.#queuedJobs(repo, signal);
-        const key = scopeKey(scope);
-        const entry = byScope.get(key) ?? { scope, jobs: [] };
-        entry.jobs.push(...jobs);
-        byScope.set(key, entry);
-      } catch (error) {
-        // A repository deleted or renamed since the last refresh: drop it and refresh soon. Anything else
-        // (rate limit, GitHub down) fails the whole poll: planning on half the demand could remove runners
-        // that queued jobs need.
-        if (!(isAppError(error) && error.code === 'github.not_found')) throw error;
-        this.#options.logger.info(
-          { category: 'MONITOR', repository: repo.fullName },
-          'repository gone; refreshing',
-        );
-        this.invalidate();
-      }
+      const jobs = await this.#pollRepository(repo, signal);
+      const key = scopeKey(scope);
+      const entry = byScope.get(key) ?? { scope, jobs: [] };
+      entry.jobs.push(...jobs);
+      byScope.set(key, entry);
     }
     return [...byScope.values()];
+  }
+
+  /** The queued jobs of one repository, or its last known ones while GitHub refuses it. */
+  async #pollRepository(repo: DiscoveredRepository, signal?: AbortSignal): Promise<QueuedJob[]> {
+    const name = repo.fullName;
+    if (this.#refusals.waiting(name)) return this.#lastJobs.get(name) ?? [];
+    try {
+      const jobs = await this.#queuedJobs(repo, signal);
+      this.#lastJobs.set(name, jobs);
+      if (this.#refusals.succeed(name)) {
+        this.#refused.delete(name);
+        this.#options.logger.info(
+          { category: 'SUCCESS', repository: name },
+          'GitHub answers for the repository again',
+        );
+      }
+      return jobs;
+    } catch (error) {
+      if (!isAppError(error) || error.retryable) throw error;
+      if (error.code === 'github.not_found') {
+        // Deleted or renamed since the last refresh: drop it and refresh soon.
+        this.#options.logger.info({ category: 'MONITOR', repository: name }, 'repository gone; refreshing');
+        this.#lastJobs.delete(name);
+        this.invalidate();
+        return [];
+      }
+      this.#refuse(name, error.code, error.message, error);
+      return this.#lastJobs.get(name) ?? [];
+    }
+  }
+
+  /** Notes a refusal; only the first of a streak is a warning, the others are at debug level. */
+  #refuse(name: string, code: string, message: string, error: unknown): void {
+    const { failures, until } = this.#refusals.fail(name);
+    this.#refused.set(name, { code, message });
+    const fields = { repository: name, failures, retryAt: new Date(until).toISOString() };
+    if (failures === 1) {
+      this.#options.logger.warn(
+        { category: 'WARNING', err: error, ...fields },
+        'GitHub refuses the queued jobs of a repository; polling the others, asking it again later',
+      );
+    } else {
+      this.#options.logger.debug({ code, ...fields }, 'GitHub still refuses the repository');
+    }
   }
 }

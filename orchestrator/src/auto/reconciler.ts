@@ -1,8 +1,8 @@
 import { isAppError, type Runner } from '@gha-ephemeral/contract';
 import { scopeFromTarget, scopeTarget, type GitHubPort, type GitHubScope } from '@gha-ephemeral/github';
 import type { Logger } from '@gha-ephemeral/logging';
-import { isOwnRunnerName } from '../runners/naming.js';
 import type { RunnerService } from '../runners/runner-service.js';
+import { CreationBackoff } from './creation-backoff.js';
 import { scopeKey, type ObservedRunner, type ScopeDemand } from './demand.js';
 import { planRunners, type Plan, type PlanAction, type PlanLimits } from './plan.js';
 
@@ -133,14 +133,15 @@ export class Reconciler {
   #unreportedSince = new Map<string, number>();
   /** The newest listing of the runners, for creations-only passes that follow it closely. */
   #lastListing: Listing | null = null;
+  /** Scopes whose creations failed, waiting before they are tried again. */
+  readonly backoff: CreationBackoff;
   /** The waiting nudged pass must list afresh (it follows one that planned on an older listing). */
   #waitingNudgeFresh = false;
-  /** Registrations seen without a container in the previous purge (a cache: losing it only delays a removal). */
-  #orphanCandidates = new Set<string>();
 
   constructor(deps: ReconcilerDeps) {
     this.#deps = deps;
     this.#now = deps.now ?? Date.now;
+    this.backoff = new CreationBackoff(this.#now);
   }
 
   #track<T>(pass: Promise<T>): Promise<T> {
@@ -376,9 +377,7 @@ export class Reconciler {
         const scope = scopeFromTarget(runner.scope, runner.target);
         scopes.set(scopeKey(scope), scope);
       }
-      // Listed again: runners created in this pass (or by the API meanwhile) must not look like orphans.
-      const containers = new Set((await this.#deps.runners.containers(signal)).map((c) => c.name));
-      result.orphansRemoved = await this.purgeOrphanRegistrations([...scopes.values()], containers, signal);
+      result.orphansRemoved = await this.#deps.runners.orphans.purge([...scopes.values()], signal);
     }
     if (result.created + result.removed + result.orphansRemoved > 0) {
       log.info(
@@ -400,6 +399,33 @@ export class Reconciler {
     if (isAppError(error) && error.code === 'runner.not_found') return false;
     this.#deps.logger.warn({ err: error, action }, 'reconcile step failed; the next pass will retry');
     return isAppError(error) && (error.code === 'github.rate_limited' || error.code === 'github.unavailable');
+  }
+
+  /**
+   * Logs a failed creation and makes its scope wait (see `CreationBackoff`); only the first of a streak of lasting
+   * failures is a warning. True when the rest of the pass would fail the same way.
+   */
+  #creationFailed(error: unknown, action: CreateAction, result: PassResult): boolean {
+    const failure = this.backoff.failed(scopeKey(action.scope), error);
+    const fields = {
+      target: scopeTarget(action.scope),
+      failures: failure.failures,
+      retryAt: new Date(failure.until).toISOString(),
+    };
+    if (failure.lasting && failure.failures > 1) {
+      result.failures += 1;
+      this.#deps.logger.debug({ err: error, ...fields }, 'creating a runner still fails');
+      return false;
+    }
+    if (failure.lasting) {
+      result.failures += 1;
+      this.#deps.logger.warn(
+        { category: 'WARNING', err: error, ...fields },
+        'creating runners in this scope fails for a reason that will not pass by itself; trying again later',
+      );
+      return false;
+    }
+    return this.#failed(error, 'create', result);
   }
 
   /** Removes the runners the plan says to; true when it stopped because GitHub is limited or down. */
@@ -455,8 +481,14 @@ export class Reconciler {
           );
           result.created += 1;
           runnerName = runner?.id ?? null;
+          if (this.backoff.succeeded(scopeKey(action.scope))) {
+            this.#deps.logger.info(
+              { category: 'SUCCESS', target: scopeTarget(action.scope) },
+              'runners start again',
+            );
+          }
         } catch (error) {
-          if (this.#failed(error, 'create', result)) stop = true;
+          if (this.#creationFailed(error, action, result)) stop = true;
         } finally {
           this.#creationEnded(action.jobId, runnerName);
         }
@@ -467,9 +499,15 @@ export class Reconciler {
     for (const action of creations.slice(next)) this.#creationEnded(action.jobId, null);
   }
 
-  /** Notes the plan's creations as under way, before anything is awaited: a pass planning next counts them. */
+  /**
+   * Notes the plan's creations as under way, before anything is awaited: a pass planning next counts them. Those
+   * in a scope that waits after failures are left out: their jobs stay queued until the scope's wait ends.
+   */
   #noteCreations(plan: Plan): CreateAction[] {
-    const creations = plan.actions.filter((action): action is CreateAction => action.kind === 'create');
+    const creations = plan.actions.filter(
+      (action): action is CreateAction =>
+        action.kind === 'create' && !this.backoff.waiting(scopeKey(action.scope)),
+    );
     for (const action of creations) {
       this.#creations.set(action.jobId, {
         scopeKey: scopeKey(action.scope),
@@ -486,48 +524,5 @@ export class Reconciler {
     if (creation === undefined || creation.doneAtMs !== null) return;
     creation.doneAtMs = this.#now();
     creation.runnerName = runnerName;
-  }
-
-  /**
-   * Deletes GitHub registrations this orchestrator made whose containers are gone (a crash between the two, a
-   * container removed by hand). Only names carrying this orchestrator's tag, never a busy runner, and only a
-   * registration seen without its container in two passes in a row: a runner being created right now has its
-   * registration (just-in-time) a moment before its container.
-   */
-  async purgeOrphanRegistrations(
-    scopes: GitHubScope[],
-    containerNames: ReadonlySet<string>,
-    signal?: AbortSignal,
-  ): Promise<number> {
-    let removed = 0;
-    const candidates = new Set<string>();
-    for (const scope of scopes) {
-      if (signal?.aborted) break;
-      try {
-        this.#deps.runners.directory.invalidate(scope);
-        const registrations = await this.#deps.runners.directory.list(scope, signal);
-        for (const registration of registrations) {
-          if (registration.busy || containerNames.has(registration.name)) continue;
-          if (!isOwnRunnerName(registration.name, this.#deps.orchestratorId)) continue;
-          candidates.add(registration.name);
-          if (!this.#orphanCandidates.has(registration.name)) continue;
-          const outcome = await this.#deps.github.deleteRunner(scope, registration.id, { signal });
-          if (outcome === 'deleted') {
-            removed += 1;
-            this.#deps.logger.info(
-              { category: 'MONITOR', runner: registration.name, target: scopeTarget(scope) },
-              'removed a registration whose container is gone',
-            );
-          }
-        }
-      } catch (error) {
-        this.#deps.logger.warn(
-          { err: error, target: scopeTarget(scope) },
-          'could not check registrations for orphans',
-        );
-      }
-    }
-    this.#orphanCandidates = candidates;
-    return removed;
   }
 }

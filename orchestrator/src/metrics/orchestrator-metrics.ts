@@ -11,6 +11,10 @@ export interface MetricsSources {
   /** The runners' states now (Docker's containers joined with GitHub's cached runner lists). */
   runnerStates(signal: AbortSignal): Promise<readonly RunnerStatus[]>;
   github: Pick<GitHubPort, 'rateLimitStatus' | 'requestStats'>;
+  /** How many repositories GitHub refuses to poll now (automatic mode; 0 otherwise). */
+  refusedRepositories?: () => number;
+  /** How many scopes wait before runners are created in them again, after failures that will not pass by themselves. */
+  blockedScopes?: () => number;
 }
 
 /** Options of {@link OrchestratorMetrics}. */
@@ -127,6 +131,22 @@ export class OrchestratorMetrics implements RunnerObserver {
     rateLimit('blocked', '1 while requests are held back by a rate limit, else 0', (s) =>
       s.blockedUntil === null ? 0 : 1,
     );
+    new Gauge({
+      name: `${PREFIX}refused_repositories`,
+      help: 'Repositories GitHub refuses to poll (e.g. 403: the token lacks admin rights); asked again with backoff',
+      registers,
+      collect() {
+        this.set(sources()?.refusedRepositories?.() ?? 0);
+      },
+    });
+    new Gauge({
+      name: `${PREFIX}scopes_backing_off`,
+      help: 'Scopes where creating runners failed for a reason that will not pass by itself (403, 404, 422); retried with backoff',
+      registers,
+      collect() {
+        this.set(sources()?.blockedScopes?.() ?? 0);
+      },
+    });
     if (options.processMetrics === true) collectDefaultMetrics({ register: this.registry, prefix: PREFIX });
   }
 

@@ -1,6 +1,12 @@
 import type { GitHubPort, GitHubScope, RunnerToken } from '@gha-ephemeral/github';
 import { scopeTarget } from '@gha-ephemeral/github';
 
+/**
+ * Takes a secret minted at run time (so that the logs hide it) until `expiresAt`, if given; the returned function
+ * (if any) forgets it sooner, once it can no longer appear.
+ */
+export type SecretSink = (secret: string, options?: { expiresAt?: number }) => (() => void) | void;
+
 /** A token is reused until this close to its expiry (GitHub's live one hour; a runner needs it only to register). */
 const REFRESH_MARGIN_MS = 10 * 60 * 1000;
 
@@ -12,11 +18,11 @@ const REFRESH_MARGIN_MS = 10 * 60 * 1000;
 export class RegistrationTokens {
   readonly #github: GitHubPort;
   readonly #now: () => number;
-  readonly #onMinted: (token: string) => void;
+  readonly #onMinted: SecretSink;
   readonly #tokens = new Map<string, Promise<RunnerToken>>();
 
-  /** `onMinted` sees every new token, so the logger can redact it. */
-  constructor(github: GitHubPort, onMinted: (token: string) => void, now: () => number = Date.now) {
+  /** `onMinted` sees every new token (with its expiry), so the logger can redact it. */
+  constructor(github: GitHubPort, onMinted: SecretSink, now: () => number = Date.now) {
     this.#github = github;
     this.#onMinted = onMinted;
     this.#now = now;
@@ -31,7 +37,8 @@ export class RegistrationTokens {
       if (this.#tokens.get(key) !== cached) return this.get(scope, signal);
     }
     const minting = this.#github.createRegistrationToken(scope, { signal }).then((token) => {
-      this.#onMinted(token.token);
+      // Hidden until GitHub's expiry: after it, the token is useless, and no runner started later holds it.
+      this.#onMinted(token.token, { expiresAt: Date.parse(token.expiresAt) });
       return token;
     });
     this.#tokens.set(key, minting);

@@ -31,6 +31,8 @@ export interface RunnerReaperDeps {
   now?: () => number;
   /** Told of every container removed (metrics). */
   observer?: RunnerObserver;
+  /** Told of each runner whose container is gone, by id (its secrets can be forgotten). */
+  onRemoved?: (runnerId: string) => void;
 }
 
 /**
@@ -65,6 +67,7 @@ export class RunnerReaper {
       (this.#deps.observer ?? NO_RUNNER_OBSERVER).runnerRemoved(reason);
     }
     if (record === null) return 'done';
+    this.#deps.onRemoved?.(record.id);
     return this.ensureRegistrationGone(record, signal);
   }
 

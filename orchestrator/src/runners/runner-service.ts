@@ -10,6 +10,7 @@ import {
 } from '@gha-ephemeral/github';
 import type { RunnerContainer, RunnerRuntime } from '@gha-ephemeral/runtime-docker';
 import type { Logger } from '@gha-ephemeral/logging';
+import { BoundedMap } from '@gha-ephemeral/primitives';
 import { Capacity } from './capacity.js';
 import {
   decodeRunnerLabels,
@@ -21,7 +22,8 @@ import {
 import { GitHubRunnerDirectory } from './github-runner-directory.js';
 import { deriveRunnerLabels } from './labels.js';
 import { makeRunnerName } from './naming.js';
-import { RegistrationTokens } from './registration-tokens.js';
+import { OrphanRegistrations } from './orphan-registrations.js';
+import { RegistrationTokens, type SecretSink } from './registration-tokens.js';
 import { RunnerReaper, type ReapResult } from './runner-reaper.js';
 import { toRunnerView } from './runner-view.js';
 import { NO_RUNNER_OBSERVER, type RemovalReason, type RunnerObserver } from '../metrics/runner-observer.js';
@@ -55,7 +57,7 @@ export interface RunnerServiceDeps {
   logger: Logger;
   settings: RunnerSettings;
   /** Called with every secret minted for a runner, so logs can redact it. */
-  onSecret: (secret: string) => void;
+  onSecret: SecretSink;
   /** Told of every runner started, failed and removed (metrics). */
   observer?: RunnerObserver;
 }
@@ -76,6 +78,9 @@ function githubHost(githubUrl: string): string {
   return url.protocol === 'https:' ? url.host : url.origin;
 }
 
+/** Scopes remembered for the orphan purge (a registration may outlive its container's labels). */
+const REMEMBERED_SCOPES = 10_000;
+
 function isLive(container: RunnerContainer): boolean {
   return container.state !== 'exited' && container.state !== 'dead' && container.state !== 'removing';
 }
@@ -88,7 +93,14 @@ export class RunnerService {
   readonly #tokens: RegistrationTokens;
   readonly directory: GitHubRunnerDirectory;
   readonly reaper: RunnerReaper;
+  readonly orphans: OrphanRegistrations;
   readonly #hostname = hostname();
+  /** Names of the runners this process is creating now: a `created` container of another name is left over. */
+  readonly #creating = new Set<string>();
+  /** How to forget each live runner's just-in-time configuration, once the runner is gone. */
+  readonly #forgetSecret = new BoundedMap<string, () => void>(REMEMBERED_SCOPES);
+  /** Every scope this process registered runners in, so the purge looks there even when no container is left. */
+  readonly #scopes = new BoundedMap<string, GitHubScope>(REMEMBERED_SCOPES);
   readonly #observer: RunnerObserver;
 
   constructor(deps: RunnerServiceDeps) {
@@ -105,7 +117,33 @@ export class RunnerService {
       logger: deps.logger.child({ component: 'reaper' }),
       orchestratorId: deps.settings.orchestratorId,
       observer: this.#observer,
+      onRemoved: (runnerId) => this.#forget(runnerId),
     });
+    this.orphans = new OrphanRegistrations({
+      github: deps.removals ?? deps.github,
+      directory: this.directory,
+      logger: deps.logger.child({ component: 'purge' }),
+      orchestratorId: deps.settings.orchestratorId,
+      containerNames: async (signal) =>
+        new Set((await this.containers(signal)).map((container) => container.name)),
+      isCreating: (name) => this.isCreating(name),
+    });
+  }
+
+  /** Forgets the runner's secrets: it is gone, so they can no longer appear. */
+  #forget(runnerId: string): void {
+    this.#forgetSecret.get(runnerId)?.();
+    this.#forgetSecret.delete(runnerId);
+  }
+
+  /** True while this process is creating the runner of that name. */
+  isCreating(name: string): boolean {
+    return this.#creating.has(name);
+  }
+
+  /** The scopes this process has registered runners in (bounded; the newest are kept). */
+  rememberedScopes(): GitHubScope[] {
+    return [...this.#scopes.values()];
   }
 
   /** The labels of every runner started without extra labels: GitHub's defaults (unless disabled) and `RUNNER_LABELS`. */
@@ -158,14 +196,35 @@ export class RunnerService {
     const target = scopeTarget(scope);
     const settings = this.#settings;
     const name = makeRunnerName(target, settings.orchestratorId);
-    const uses = settings.template.uses;
     const labels = deriveRunnerLabels({
       configured: settings.configuredLabels,
       requested: command.labels,
       noDefaultLabels: Boolean(settings.template.env.NO_DEFAULT_LABELS),
     });
     const log = this.#deps.logger.child({ runner: name, target });
+    this.#scopes.set(GitHubRunnerDirectory.key(scope), scope);
+    this.#creating.add(name);
+    try {
+      return await this.#createNamed(command, name, labels, log, signal);
+    } catch (error) {
+      this.#forget(name);
+      throw error;
+    } finally {
+      this.#creating.delete(name);
+    }
+  }
 
+  async #createNamed(
+    command: CreateRunnersCommand,
+    name: string,
+    labels: { all: string[]; custom: string[] },
+    log: Logger,
+    signal?: AbortSignal,
+  ): Promise<Runner> {
+    const { scope } = command;
+    const target = scopeTarget(scope);
+    const settings = this.#settings;
+    const uses = settings.template.uses;
     const registrationToken = uses.has('registration_token') ? await this.#tokens.get(scope, signal) : '';
     const jit = uses.has('jit_config') ? await this.#registerJit(scope, name, labels.all, signal) : null;
     const record: RunnerRecord = {
@@ -247,17 +306,24 @@ export class RunnerService {
       if (stale) await this.#deps.github.deleteRunner(scope, stale.id, { signal });
       jit = await this.#deps.github.generateJitConfig(scope, request, { signal });
     }
-    this.#deps.onSecret(jit.encodedJitConfig);
+    const forget = this.#deps.onSecret(jit.encodedJitConfig);
+    if (forget) this.#forgetSecret.set(name, forget);
     return jit;
   }
 
-  async #registrations(scopes: GitHubScope[], signal?: AbortSignal): Promise<Map<string, GitHubRunner>> {
+  /** GitHub's runners of each scope by name, and the scopes GitHub could not be asked about. */
+  async #registrations(
+    scopes: GitHubScope[],
+    signal?: AbortSignal,
+  ): Promise<{ byName: Map<string, GitHubRunner>; failed: Set<string> }> {
     const byName = new Map<string, GitHubRunner>();
+    const failed = new Set<string>();
     await Promise.all(
       scopes.map(async (scope) => {
         try {
           for (const runner of await this.directory.list(scope, signal)) byName.set(runner.name, runner);
         } catch (error) {
+          failed.add(GitHubRunnerDirectory.key(scope));
           // Docker still says which runners exist; only their GitHub status is missing.
           this.#deps.logger.warn(
             { err: error, target: scopeTarget(scope) },
@@ -266,10 +332,14 @@ export class RunnerService {
         }
       }),
     );
-    return byName;
+    return { byName, failed };
   }
 
-  async #views(containers: RunnerContainer[], signal?: AbortSignal): Promise<Runner[]> {
+  /** The runners of `containers`, oldest first, each with its container and whether GitHub was asked about it. */
+  async #views(
+    containers: RunnerContainer[],
+    signal?: AbortSignal,
+  ): Promise<{ runner: Runner; container: RunnerContainer; verified: boolean }[]> {
     const records = containers.flatMap((container) => {
       const record = decodeRunnerLabels(container.labels);
       return record ? [{ container, record }] : [];
@@ -279,14 +349,31 @@ export class RunnerService {
       const scope = scopeFromTarget(record.scope, record.target);
       scopes.set(GitHubRunnerDirectory.key(scope), scope);
     }
-    const registrations = await this.#registrations([...scopes.values()], signal);
+    const { byName, failed } = await this.#registrations([...scopes.values()], signal);
     return records
-      .map(({ container, record }) => toRunnerView(container, record, registrations.get(record.id) ?? null))
-      .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+      .map(({ container, record }) => ({
+        runner: toRunnerView(container, record, byName.get(record.id) ?? null),
+        container,
+        verified: !failed.has(GitHubRunnerDirectory.key(scopeFromTarget(record.scope, record.target))),
+      }))
+      .sort(
+        (a, b) =>
+          a.runner.createdAt.localeCompare(b.runner.createdAt) || a.runner.id.localeCompare(b.runner.id),
+      );
   }
 
   /** Every runner of this orchestrator, oldest first. */
   async list(signal?: AbortSignal): Promise<Runner[]> {
+    return (await this.#views(await this.containers(signal), signal)).map((view) => view.runner);
+  }
+
+  /**
+   * Every runner of this orchestrator with its container, and `verified` when GitHub was asked about its scope:
+   * a decision such as "never came online" must not be taken on a runner GitHub merely could not list.
+   */
+  async listVerified(
+    signal?: AbortSignal,
+  ): Promise<{ runner: Runner; container: RunnerContainer; verified: boolean }[]> {
     return this.#views(await this.containers(signal), signal);
   }
 
@@ -308,7 +395,7 @@ export class RunnerService {
   async get(id: string, signal?: AbortSignal): Promise<Runner> {
     const [view] = await this.#views([await this.#find(id, signal)], signal);
     if (!view) throw new AppError('runner.not_found', `No runner has the id "${id}"`);
-    return view;
+    return view.runner;
   }
 
   /**

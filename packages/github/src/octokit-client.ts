@@ -71,6 +71,11 @@ export interface OctokitClientOptions {
    * behind creations) takes an id of its own. Default `gha-ephemeral`.
    */
   throttleId?: string;
+  /**
+   * Another client whose credentials this one uses (its token, or its App installation tokens and their cache):
+   * two clients of one process then mint one installation token, not two. `auth` still names the credential.
+   */
+  authFrom?: { auth: unknown };
   /** Retries of 5xx and network errors (default 2). */
   retries?: number;
   /**
@@ -135,7 +140,11 @@ export function createOctokit(options: OctokitClientOptions): GitHubOctokit {
   const app = typeof options.auth === 'string' ? null : options.auth;
   const octokit = new ThrottledOctokit({
     baseUrl: options.baseUrl,
-    ...(app === null ? { auth: options.auth } : { authStrategy: installationAuthStrategy, auth: app }),
+    ...(options.authFrom !== undefined
+      ? { authStrategy: () => options.authFrom?.auth }
+      : app === null
+        ? { auth: options.auth }
+        : { authStrategy: installationAuthStrategy, auth: app }),
     userAgent: options.userAgent,
     log: octokitLog,
     request: { fetch: deadlineFetch(options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS) },

@@ -1,0 +1,89 @@
+import type { Runner } from '@gha-ephemeral/contract';
+import type { RunnerContainer } from '@gha-ephemeral/runtime-docker';
+import { scopeFromTarget, type GitHubScope } from '@gha-ephemeral/github';
+import type { Logger } from '@gha-ephemeral/logging';
+import { TaskPool } from '@gha-ephemeral/primitives';
+import type { RemovalReason } from '../metrics/runner-observer.js';
+import { GitHubRunnerDirectory } from './github-runner-directory.js';
+import type { ReapResult } from './runner-reaper.js';
+
+/** What upkeep needs of the runner service (declared here, where it is used). */
+export interface UpkeepRunners {
+  reaper: { sweep(signal?: AbortSignal): Promise<number> };
+  orphans: {
+    purge(scopes: readonly GitHubScope[], signal?: AbortSignal): Promise<number>;
+  };
+  listVerified(
+    signal?: AbortSignal,
+  ): Promise<{ runner: Runner; container: RunnerContainer; verified: boolean }[]>;
+  remove(id: string, signal?: AbortSignal, reason?: RemovalReason): Promise<ReapResult>;
+  isCreating(name: string): boolean;
+  rememberedScopes(): GitHubScope[];
+}
+
+/** What one upkeep pass removed. */
+export interface UpkeepResult {
+  ended: number;
+  stuck: number;
+  orphans: number;
+}
+
+/** Runners removed at once by one pass. */
+const REMOVE_CONCURRENCY = 4;
+
+/** Why a listed runner is stuck, or null: left `created` by a crash, or never online within the start timeout. */
+export function stuckReason(
+  listed: { runner: Runner; container: RunnerContainer; verified: boolean },
+  nowMs: number,
+  startTimeoutMs: number,
+  creating: boolean,
+): string | null {
+  const { runner, container } = listed;
+  if (creating || (runner.status !== 'starting' && runner.status !== 'offline')) return null;
+  if (container.state === 'created') return 'left unstarted';
+  if (!listed.verified) return null; // GitHub could not say: not known to be offline
+  return nowMs - Date.parse(runner.createdAt) > startTimeoutMs ? 'never came online' : null;
+}
+
+/**
+ * The clean-up that runs in every mode, automatic or not: reap ended containers whose exit was missed, remove
+ * runners that are stuck, and delete registrations of ours whose containers are gone. `extraScopes` adds scopes to
+ * look for orphans in (automatic mode's queued jobs); the runners' own and the remembered ones are always looked at.
+ */
+export async function runUpkeep(options: {
+  runners: UpkeepRunners;
+  logger: Logger;
+  startTimeoutMs: number;
+  extraScopes?: readonly GitHubScope[];
+  now?: () => number;
+  signal?: AbortSignal;
+}): Promise<UpkeepResult> {
+  const { runners, logger, signal } = options;
+  const now = options.now ?? Date.now;
+  const ended = await runners.reaper.sweep(signal);
+  const listed = await runners.listVerified(signal);
+  const pool = new TaskPool(REMOVE_CONCURRENCY);
+  let stuck = 0;
+  for (const entry of listed) {
+    const { runner } = entry;
+    const reason = stuckReason(entry, now(), options.startTimeoutMs, runners.isCreating(runner.id));
+    if (reason === null || signal?.aborted) continue;
+    stuck += 1;
+    logger.warn({ category: 'WARNING', runner: runner.id, reason }, 'removing a stuck runner');
+    await pool.run(async () => {
+      await runners.remove(runner.id, signal, 'start_timeout').catch((error: unknown) => {
+        logger.warn(
+          { err: error, runner: runner.id },
+          'could not remove a stuck runner; the next upkeep retries',
+        );
+      });
+    });
+  }
+  await pool.drain();
+  const scopes = new Map<string, GitHubScope>();
+  const add = (scope: GitHubScope) => scopes.set(GitHubRunnerDirectory.key(scope), scope);
+  for (const { runner } of listed) add(scopeFromTarget(runner.scope, runner.target));
+  for (const scope of [...runners.rememberedScopes(), ...(options.extraScopes ?? [])]) add(scope);
+  const orphans = await runners.orphans.purge([...scopes.values()], signal);
+  return { ended, stuck, orphans };
+}
