@@ -1,6 +1,7 @@
 import { createLogger } from '@gha-ephemeral/logging';
 import { loadOrchestratorConfig, redactedOrchestratorConfig, type OrchestratorConfig } from './config.js';
 import { OrchestratorMetrics } from './metrics/orchestrator-metrics.js';
+import type { CrashStep } from './runners/runner-service.js';
 import { createOrchestrator } from './server.js';
 import { VERSION } from './version.js';
 
@@ -12,6 +13,12 @@ function readConfig(): OrchestratorConfig {
     process.stderr.write(`❌ orchestrator cannot start: ${(error as Error).message}\n`);
     process.exit(2);
   }
+}
+
+/** The test-only fault hook's step, from `GHA_EPHEMERAL_CRASH_AT`; anything else is no step. */
+function crashStep(value: string | undefined): CrashStep | null {
+  const steps: readonly string[] = ['after-credentials', 'after-create', 'after-start'];
+  return value !== undefined && steps.includes(value) ? (value as CrashStep) : null;
 }
 
 async function main(): Promise<void> {
@@ -37,6 +44,7 @@ async function main(): Promise<void> {
     version,
     onSecret: (secret, options) => redactor.add(secret, options),
     metrics: new OrchestratorMetrics({ processMetrics: true }),
+    crashAt: crashStep(process.env.GHA_EPHEMERAL_CRASH_AT),
   });
   const loops = orchestrator.startLoops();
   const address = await orchestrator.app.listen({

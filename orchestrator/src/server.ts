@@ -11,7 +11,7 @@ import { JobEvents } from './auto/job-events.js';
 import { createAutoMode } from './auto-mode.js';
 import { startLoops, type AutoMode, type Loops } from './loops.js';
 import type { SecretSink } from './runners/registration-tokens.js';
-import { RunnerService } from './runners/runner-service.js';
+import { RunnerService, type CrashStep } from './runners/runner-service.js';
 import { OrchestratorMetrics } from './metrics/orchestrator-metrics.js';
 
 /** A wired orchestrator: the HTTP app, the services behind it, and its background loops (not started yet). */
@@ -41,6 +41,8 @@ export interface OrchestratorDeps {
   github?: GitHubPort;
   /** The metrics registry; by default a fresh one (`main.ts` passes one with the process metrics). */
   metrics?: OrchestratorMetrics;
+  /** A creation step at which the process kills itself (tests of crash recovery only). */
+  crashAt?: CrashStep | null;
   /**
    * How long before its `expires_at` a GitHub App installation token is replaced; by default the client's
    * (5 minutes). Tests shorten it along with the simulator's token lifetime instead of waiting an hour.
@@ -64,6 +66,7 @@ export async function createOrchestrator(
     runtime,
     github,
     removals,
+    crashAt: deps.crashAt ?? null,
     logger: logger.child({ component: 'runners' }),
     onSecret: deps.onSecret,
     settings: {

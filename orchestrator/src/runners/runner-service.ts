@@ -60,7 +60,15 @@ export interface RunnerServiceDeps {
   onSecret: SecretSink;
   /** Told of every runner started, failed and removed (metrics). */
   observer?: RunnerObserver;
+  /**
+   * A step of a creation at which the process kills itself (`GHA_EPHEMERAL_CRASH_AT`, read only by tests): proves
+   * that a restart cleans up whatever a crash there leaves.
+   */
+  crashAt?: CrashStep | null;
 }
+
+/** The steps of a creation a test can crash at. */
+export type CrashStep = 'after-credentials' | 'after-create' | 'after-start';
 
 /** What to start. */
 export interface CreateRunnersCommand {
@@ -128,6 +136,11 @@ export class RunnerService {
         new Set((await this.containers(signal)).map((container) => container.name)),
       isCreating: (name) => this.isCreating(name),
     });
+  }
+
+  /** The test fault hook: dies at once, as a power cut or the OOM killer would, at the armed step. */
+  #crash(step: CrashStep): void {
+    if (this.#deps.crashAt === step) process.kill(process.pid, 'SIGKILL');
   }
 
   /** Forgets the runner's secrets: it is gone, so they can no longer appear. */
@@ -227,6 +240,7 @@ export class RunnerService {
     const uses = settings.template.uses;
     const registrationToken = uses.has('registration_token') ? await this.#tokens.get(scope, signal) : '';
     const jit = uses.has('jit_config') ? await this.#registerJit(scope, name, labels.all, signal) : null;
+    this.#crash('after-credentials');
     const record: RunnerRecord = {
       id: name,
       scope: scope.kind,
@@ -262,8 +276,9 @@ export class RunnerService {
             : { command: settings.command.map((word) => fillText(word, values)) }),
           ...(settings.network === null ? {} : { network: settings.network }),
         },
-        { signal },
+        { signal, beforeStart: () => this.#crash('after-create') },
       );
+      this.#crash('after-start');
       this.directory.invalidate(scope);
       this.#observer.runnerStarted(command.jobId == null ? 'api' : 'job', command.jobQueuedAt ?? null);
       log.info(

@@ -13,6 +13,7 @@ import type {
   RunnerContainer,
   RunnerContainerSpec,
   RunnerRuntime,
+  CreateOptions,
   RuntimeCallOptions,
   RuntimeEvent,
 } from './runtime.js';
@@ -135,7 +136,7 @@ export class DockerRuntime implements RunnerRuntime {
     }
   }
 
-  async create(spec: RunnerContainerSpec, opts: RuntimeCallOptions = {}): Promise<RunnerContainer> {
+  async create(spec: RunnerContainerSpec, opts: CreateOptions = {}): Promise<RunnerContainer> {
     const { signal } = opts;
     signal?.throwIfAborted();
     assertValidEnv(spec.env);
@@ -143,6 +144,7 @@ export class DockerRuntime implements RunnerRuntime {
     const container = await this.createContainer(spec, redactor, signal);
     const log = { container: spec.name, containerId: container.id, image: spec.image };
     this.logger.debug(log, 'container created');
+    opts.beforeStart?.();
     try {
       signal?.throwIfAborted();
       await this.call(`start container ${spec.name}`, signal, (abortSignal) =>

@@ -1,5 +1,6 @@
 export type {
   ContainerState,
+  CreateOptions,
   LabelFilter,
   RunnerContainer,
   RunnerContainerSpec,

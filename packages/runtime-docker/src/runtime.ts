@@ -15,6 +15,12 @@ export interface RuntimeCallOptions {
   signal?: AbortSignal | undefined;
 }
 
+/** Options of {@link RunnerRuntime.create}. */
+export interface CreateOptions extends RuntimeCallOptions {
+  /** Called once the container exists and before it starts: where tests stop the process to prove recovery. */
+  beforeStart?: () => void;
+}
+
 /** What {@link RunnerRuntime.create} starts. */
 export interface RunnerContainerSpec {
   /** Container name, which is also the runner's name: unique on the engine (a clash is `runtime.failed`). */
@@ -102,7 +108,7 @@ export interface RunnerRuntime {
    * The env values never appear in an error message or a log line.
    * @returns the container as it is right after start (usually `running`; `exited` if it ended at once).
    */
-  create(spec: RunnerContainerSpec, opts?: RuntimeCallOptions): Promise<RunnerContainer>;
+  create(spec: RunnerContainerSpec, opts?: CreateOptions): Promise<RunnerContainer>;
 
   /**
    * Force-removes a container (killing it if it runs) and its anonymous volumes. Idempotent.

@@ -1,0 +1,150 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { startGitHubSim, type GitHubSim } from '@gha-ephemeral/github-sim';
+import {
+  findRepoRoot,
+  freePort,
+  removeContainersByLabel,
+  STAND_IN_RUNNER_IMAGE,
+  uniqueId,
+  waitFor,
+} from '@gha-ephemeral/testkit';
+import Dockerode from 'dockerode';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isOwnRunnerName } from '../src/runners/naming.js';
+import { TOKEN } from './harness.js';
+
+const docker = new Dockerode();
+const root = findRepoRoot();
+const MAIN = join(root, 'orchestrator/dist/main.js');
+
+const TEMPLATES = {
+  token: {},
+  'just-in-time': {
+    RUNNER_COMMAND: '/home/runner/run.sh',
+    runnerenv_ACTIONS_RUNNER_INPUT_JITCONFIG: '{jit_config}',
+  },
+} as const;
+const STEPS = ['after-credentials', 'after-create', 'after-start'] as const;
+
+interface Process {
+  child: ChildProcess;
+  output: string[];
+  exited: Promise<NodeJS.Signals | number | null>;
+}
+
+function startOrchestrator(env: Record<string, string>): Process {
+  const child = spawn(process.execPath, [MAIN], {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  child.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+  const exited = new Promise<NodeJS.Signals | number | null>((resolve) =>
+    child.once('exit', (code, signal) => resolve(signal ?? code)),
+  );
+  return { child, output, exited };
+}
+
+async function stop(orchestrator: Process | undefined): Promise<void> {
+  if (!orchestrator || orchestrator.child.exitCode !== null || orchestrator.child.signalCode !== null) return;
+  orchestrator.child.kill('SIGTERM');
+  const timer = setTimeout(() => orchestrator.child.kill('SIGKILL'), 15_000);
+  await orchestrator.exited;
+  clearTimeout(timer);
+}
+
+const workflow = `name: CI\non: [push]\njobs:\n  build:\n    runs-on: self-hosted\n    steps:\n      - run: echo hi\n`;
+
+/** What a crash may leave that a restart must clean: read from Docker and the simulator. */
+async function leftovers(sim: GitHubSim, orchestratorId: string) {
+  const containers = await docker.listContainers({
+    all: true,
+    filters: { label: [`gha-ephemeral.orchestrator=${orchestratorId}`] },
+  });
+  const names = new Set(containers.map((c) => c.Labels['gha-ephemeral.runner'] ?? ''));
+  const registrations = sim.control
+    .listRunners({ repo: 'octo/app' })
+    .filter((runner) => isOwnRunnerName(runner.name, orchestratorId));
+  return {
+    unstarted: containers.filter((c) => c.State === 'created').length,
+    withoutRegistration: containers.filter(
+      (c) =>
+        c.State === 'running' &&
+        sim.control.getRunnerByName(c.Labels['gha-ephemeral.runner'] ?? '') === undefined,
+    ).length,
+    registrationsWithoutContainer: registrations.filter((r) => !names.has(r.name)).length,
+  };
+}
+
+describe('crash at every step of a creation: a restart leaves nothing half-made and serves the job', () => {
+  beforeAll(() => {
+    if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run pnpm build first`);
+  });
+  const cleanups: (() => Promise<void>)[] = [];
+  afterAll(async () => {
+    for (const cleanup of cleanups) await cleanup();
+  });
+
+  for (const [template, templateEnv] of Object.entries(TEMPLATES)) {
+    for (const step of STEPS) {
+      it(`${template} template, killed ${step}`, async () => {
+        const sim = await startGitHubSim({ tokens: { [TOKEN]: { login: 'octo' } } });
+        sim.control.createRepo({
+          owner: 'octo',
+          name: 'app',
+          workflows: [{ path: '.github/workflows/ci.yml', content: workflow }],
+        });
+        const orchestratorId = uniqueId('crash');
+        let orchestrator: Process | undefined;
+        cleanups.push(async () => {
+          await stop(orchestrator);
+          await removeContainersByLabel('gha-ephemeral.orchestrator', orchestratorId);
+          await sim.close();
+        });
+        const port = await freePort();
+        const env = {
+          GITHUB_API_URL: sim.apiUrl,
+          GITHUB_RUNNER_TOKEN: TOKEN,
+          RUNNER_IMAGE: STAND_IN_RUNNER_IMAGE,
+          RUNNER_NETWORK: 'host',
+          ORCHESTRATOR_ID: orchestratorId,
+          ORCHESTRATOR_HOST: '127.0.0.1',
+          ORCHESTRATOR_PORT: String(port),
+          AUTO_CREATE_RUNNERS: 'true',
+          RUNNER_CHECK_INTERVAL: '2',
+          RUNNER_PURGE_INTERVAL: '5',
+          LOG_FORMAT: 'json',
+          ...templateEnv,
+        };
+        const { jobId } = sim.control.queueJob({
+          repo: 'octo/app',
+          workflowName: 'CI',
+          labels: ['self-hosted'],
+          durationMs: 200,
+        });
+        orchestrator = startOrchestrator({ ...env, GHA_EPHEMERAL_CRASH_AT: step });
+        const ended = await Promise.race([
+          orchestrator.exited,
+          new Promise((resolve) => setTimeout(() => resolve('still running'), 45_000)),
+        ]);
+        expect(ended, orchestrator.output.join('')).toBe('SIGKILL');
+
+        orchestrator = startOrchestrator(env);
+        await sim.control.waitForJob(jobId, 'completed', { timeoutMs: 60_000 });
+        await waitFor(
+          async () => {
+            const left = await leftovers(sim, orchestratorId);
+            return left.unstarted + left.withoutRegistration + left.registrationsWithoutContainer === 0;
+          },
+          { timeoutMs: 30_000, message: `a restart after a crash ${step} left something half-made` },
+        );
+        // The job was served by a runner of this orchestrator.
+        const job = sim.control.listJobs({ status: 'completed' }).find((j) => j.id === jobId);
+        expect(isOwnRunnerName(job?.runnerName ?? '', orchestratorId)).toBe(true);
+      }, 150_000);
+    }
+  }
+});
