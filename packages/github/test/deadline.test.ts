@@ -1,20 +1,9 @@
-import { AppError } from '@gha-ephemeral/contract';
 import type { GitHubSim } from '@gha-ephemeral/github-sim';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { gitHubFor, startWorld } from './helpers/world.js';
+import { gitHubFor, rejection, startWorld } from './helpers/world.js';
 
 const repo = { owner: 'acme', name: 'app' };
 const scope = { kind: 'repository', owner: 'acme', repo: 'app' } as const;
-
-async function rejection(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(AppError);
-    return error as AppError;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('every GitHub request has a deadline of its own', () => {
   let sim: GitHubSim;

@@ -1,20 +1,9 @@
-import { AppError } from '@gha-ephemeral/contract';
 import type { GitHubSim } from '@gha-ephemeral/github-sim';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { gitHubFor, startWorld, TOKENS } from './helpers/world.js';
+import { gitHubFor, rejection, startWorld, TOKENS } from './helpers/world.js';
 
 const repo = { owner: 'acme', name: 'app' };
 const ROUTE = 'GET /repos/{owner}/{repo}/actions/workflows';
-
-async function rejection(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(AppError);
-    return error as AppError;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('rate limits against the simulator', () => {
   let sim: GitHubSim;

@@ -1,4 +1,6 @@
+import { AppError } from '@gha-ephemeral/contract';
 import { startGitHubSim, type GitHubSim } from '@gha-ephemeral/github-sim';
+import { expect } from 'vitest';
 import { createOctokit, type OctokitClientOptions } from '../../src/octokit-client.js';
 import { OctokitGitHub, type OctokitGitHubOptions } from '../../src/octokit-github.js';
 import type { LoggerLike } from '../../src/logger.js';
@@ -59,4 +61,15 @@ export function gitHubFor(
 /** A workflow file whose only job runs on `runsOn`. */
 export function workflowYaml(runsOn: string, name = 'CI'): string {
   return `name: ${name}\non: push\njobs:\n  build:\n    runs-on: ${runsOn}\n    steps:\n      - run: echo hi\n`;
+}
+
+/** The `AppError` a call rejects with; fails the test when it resolves. */
+export async function rejection(promise: Promise<unknown>): Promise<AppError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(AppError);
+    return error as AppError;
+  }
+  throw new Error('expected a rejection');
 }
