@@ -36,6 +36,16 @@ export default defineConfig({
             'orchestrator/test/**/*.test.ts',
             'api-gateway/test/**/*.test.ts',
           ],
+          exclude: ['orchestrator/test/disruptive/**'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // Tests that restart the machine's Docker engine: run alone, after the others (see package.json).
+          name: 'disruptive',
+          globalSetup: ['packages/testkit/src/global-setup.ts'],
+          include: ['orchestrator/test/disruptive/**/*.test.ts'],
         },
       },
     ],

@@ -163,6 +163,18 @@ export class RunnerReaper {
     );
     const pool = new TaskPool(REAP_CONCURRENCY);
     for await (const event of events) {
+      if (event.type === 'resumed') {
+        // Exits while the stream was cut (an engine restart) were never reported: look for them now.
+        await pool.run(async () => {
+          const reaped = await this.sweep(signal).catch(() => 0);
+          if (reaped > 0)
+            this.#deps.logger.info(
+              { category: 'MONITOR', reaped },
+              'removed runners that ended while the event stream was cut',
+            );
+        });
+        continue;
+      }
       if (event.type !== 'exited') continue;
       this.#deps.logger.info(
         { category: 'MONITOR', runner: event.name, exitCode: event.exitCode },

@@ -65,7 +65,10 @@ export async function* streamRuntimeEvents(
       stream = (await docker.getEvents(options as unknown as Dockerode.GetEventsOptions)) as Readable;
       clearTimeout(connectTimer);
       connectedAt = Date.now();
-      if (failures > 0) logger.info({ engine: context.engineAddress }, 'docker event stream reconnected');
+      if (failures > 0) {
+        logger.info({ engine: context.engineAddress }, 'docker event stream reconnected');
+        yield { type: 'resumed' };
+      }
       for await (const { text, value } of readJsonLines(stream)) {
         const timeNano = readTimeNano(text);
         if (timeNano !== null) {

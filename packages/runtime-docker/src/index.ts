@@ -1,4 +1,5 @@
 export type {
+  ContainerEvent,
   ContainerState,
   CreateOptions,
   LabelFilter,

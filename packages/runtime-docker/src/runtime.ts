@@ -57,7 +57,8 @@ export interface RunnerContainer {
 }
 
 /** A change in a container's life, as {@link RunnerRuntime.events} reports it. */
-export type RuntimeEvent =
+/** What happened to one container. */
+export type ContainerEvent =
   | { type: 'started'; containerId: string; name: string; labels: Record<string, string> }
   | {
       type: 'exited';
@@ -68,6 +69,15 @@ export type RuntimeEvent =
       exitCode: number | null;
     }
   | { type: 'removed'; containerId: string; name: string; labels: Record<string, string> };
+
+/** A container's event, or word that the stream was cut and is back. */
+export type RuntimeEvent =
+  | ContainerEvent
+  /**
+   * The stream was cut (the engine restarted, the connection dropped) and is back: events of the gap may be lost
+   * (an engine keeps its event log in memory), so a consumer should look at the containers afresh.
+   */
+  | { type: 'resumed' };
 
 /** Filter by labels: a container matches when it carries EVERY given label with exactly the given value. */
 export interface LabelFilter {

@@ -33,7 +33,9 @@ describe('DockerRuntime.events when the stream drops', () => {
     const runtime = new DockerRuntime();
     const labels = { [TEST_LABEL]: runId, 'gha-ephemeral.case': uniqueId('case') };
     const controller = new AbortController();
-    const { events, done } = collectEvents(watcher.events({ labels }, { signal: controller.signal }));
+    const { events, resumed, done } = collectEvents(
+      watcher.events({ labels }, { signal: controller.signal }),
+    );
     try {
       const first = await runtime.create({ name: uniqueId('first'), image: testImage, env: {}, labels });
       await waitFor(() => events.some((event) => event.containerId === first.id), {
@@ -64,6 +66,8 @@ describe('DockerRuntime.events when the stream drops', () => {
         'removed',
       ]);
       expect(logger.records.some((record) => /reconnect/.test(record.message ?? ''))).toBe(true);
+      // Consumers are told the stream was cut, so they can look for what the gap may have hidden.
+      expect(resumed()).toBeGreaterThanOrEqual(1);
     } finally {
       controller.abort();
       await done;

@@ -1,7 +1,7 @@
 import { isAppError, type ErrorCode } from '@gha-ephemeral/contract';
 import { uniqueId, waitFor } from '@gha-ephemeral/testkit';
 import { expect } from 'vitest';
-import type { RunnerContainer, RunnerRuntime, RuntimeEvent } from '../../src/index.js';
+import type { ContainerEvent, RunnerContainer, RunnerRuntime, RuntimeEvent } from '../../src/index.js';
 
 /** The label every container and network a contract test makes carries, with the run's id as its value. */
 export const TEST_LABEL = 'gha-ephemeral.test';
@@ -71,14 +71,20 @@ export async function expectAppError(promise: Promise<unknown>, code: ErrorCode)
 
 /** Collects events in the background until `signal` aborts; `done` settles when the iteration has ended. */
 export function collectEvents(iterable: AsyncIterable<RuntimeEvent>): {
-  events: RuntimeEvent[];
+  events: ContainerEvent[];
+  /** How many times the stream said it was cut and is back. */
+  resumed: () => number;
   done: Promise<void>;
 } {
-  const events: RuntimeEvent[] = [];
+  const events: ContainerEvent[] = [];
+  let resumed = 0;
   const done = (async () => {
-    for await (const event of iterable) events.push(event);
+    for await (const event of iterable) {
+      if (event.type === 'resumed') resumed += 1;
+      else events.push(event);
+    }
   })();
-  return { events, done };
+  return { events, resumed: () => resumed, done };
 }
 
 /** A node program that exits 0 once it connects to 127.0.0.1:$PORT, or 1 after $WITHIN_MS of trying. */
