@@ -13,6 +13,8 @@ import {
 } from './discovery.mjs';
 import { benchSettings, formatGatewayBench, gatewayBenchFailed, runGatewayBench } from './gateway.mjs';
 import { formatWebhookBench, runWebhookBench, webhookBenchFailed, webhookSettings } from './webhook.mjs';
+import { formatSoakBench, runSoakBench, soakBenchFailed, soakSettings } from './soak.mjs';
+import { chaosBenchFailed, chaosSettings, formatChaosBench, runChaosBench } from './chaos.mjs';
 
 const SUITES = {
   discovery: {
@@ -29,6 +31,16 @@ const SUITES = {
     run: () => runWebhookBench(webhookSettings()),
     format: formatWebhookBench,
     failed: webhookBenchFailed,
+  },
+  soak: {
+    run: () => runSoakBench(soakSettings()),
+    format: formatSoakBench,
+    failed: soakBenchFailed,
+  },
+  chaos: {
+    run: () => runChaosBench(chaosSettings()),
+    format: formatChaosBench,
+    failed: chaosBenchFailed,
   },
 };
 

@@ -115,6 +115,11 @@ export class DockerStarts {
     });
   }
 
+  /** How many start events seen so far `predicate` accepts. */
+  count(predicate) {
+    return this.#events.filter(predicate).length;
+  }
+
   close() {
     this.#stream?.destroy();
   }
