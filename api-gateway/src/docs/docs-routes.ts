@@ -48,7 +48,7 @@ export function localizeRedocBundle(source: string): string {
 
 /**
  * `GET /openapi.json`, Swagger UI at `/docs` (assets from @fastify/swagger-ui's bundled swagger-ui-dist) and ReDoc
- * at `/redoc` (the bundle from the `redoc` package, read once at start). No key needed; rate limited like the rest.
+ * at `/redoc` (the bundle from the `redoc` package, read once, on first use). No key needed; rate limited like the rest.
  */
 export const docsRoutes: FastifyPluginAsync<DocsRoutesOptions> = async (app, { document }) => {
   const json = JSON.stringify(document);
@@ -70,9 +70,18 @@ export const docsRoutes: FastifyPluginAsync<DocsRoutesOptions> = async (app, { d
     uiConfig: { deepLinking: true, displayRequestDuration: true, tryItOutEnabled: false },
   });
 
-  const bundle = localizeRedocBundle(
-    await readFile(require.resolve('redoc/bundles/redoc.standalone.js'), 'utf8'),
-  );
+  // Read on first use, not at start: a megabyte of JavaScript most gateways never serve (idle memory counts).
+  let bundle: Promise<string> | null = null;
+  const redocBundle = (): Promise<string> => {
+    bundle ??= readFile(require.resolve('redoc/bundles/redoc.standalone.js'), 'utf8').then(
+      localizeRedocBundle,
+      (error: unknown) => {
+        bundle = null;
+        throw error;
+      },
+    );
+    return bundle;
+  };
   app.get('/redoc', async (request, reply) => {
     // `/redoc/` (trailing slash allowed by the router) puts the page one level deeper.
     const deeper = (request.url.split('?')[0] ?? '').endsWith('/');
@@ -85,6 +94,6 @@ export const docsRoutes: FastifyPluginAsync<DocsRoutesOptions> = async (app, { d
     reply
       .header('cache-control', 'public, max-age=86400')
       .type('application/javascript; charset=utf-8')
-      .send(bundle),
+      .send(await redocBundle()),
   );
 };

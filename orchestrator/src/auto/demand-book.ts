@@ -1,5 +1,6 @@
 import type { GitHubScope } from '@gha-ephemeral/github';
 import { scopeKey, type QueuedJob, type ScopeDemand } from './demand.js';
+import { BoundedMap } from '@gha-ephemeral/primitives';
 
 /** How many runners' running jobs are remembered (far more than run at once). */
 const REMEMBERED_RUNNERS = 10_000;
@@ -21,7 +22,7 @@ interface Entry {
 export class DemandBook {
   readonly #entries = new Map<number, Entry>();
   /** The job each runner was reported (by `in_progress` or `completed`) to have taken, oldest first; bounded. */
-  readonly #running = new Map<string, number>();
+  readonly #running = new BoundedMap<string, number>(REMEMBERED_RUNNERS);
   #lastReportAt: number | null = null;
   readonly #now: () => number;
 
@@ -48,12 +49,7 @@ export class DemandBook {
   started(jobId: number, runnerName: string): void {
     this.#lastReportAt = this.#now();
     this.#entries.delete(jobId);
-    this.#running.delete(runnerName);
     this.#running.set(runnerName, jobId);
-    if (this.#running.size > REMEMBERED_RUNNERS) {
-      const oldest = this.#running.keys().next().value;
-      if (oldest !== undefined) this.#running.delete(oldest);
-    }
   }
 
   /** The job `runnerName` was reported to be running, if any. */

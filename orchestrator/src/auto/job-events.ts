@@ -1,4 +1,5 @@
 import type { WorkflowJobEvent } from '@gha-ephemeral/contract';
+import { BoundedMap } from '@gha-ephemeral/primitives';
 import type { GitHubScope } from '@gha-ephemeral/github';
 import type { Logger } from '@gha-ephemeral/logging';
 import type { RunnerService } from '../runners/runner-service.js';
@@ -36,7 +37,7 @@ export interface JobEventsDeps {
  */
 export class JobEvents {
   readonly #deps: JobEventsDeps;
-  readonly #seen = new Set<string>();
+  readonly #seen = new BoundedMap<string, true>(REMEMBERED_DELIVERIES);
   readonly #states = new JobStates();
   readonly #organizations: Set<string>;
 
@@ -47,11 +48,7 @@ export class JobEvents {
 
   #remember(deliveryId: string): boolean {
     if (this.#seen.has(deliveryId)) return false;
-    this.#seen.add(deliveryId);
-    if (this.#seen.size > REMEMBERED_DELIVERIES) {
-      const oldest = this.#seen.values().next().value;
-      if (oldest !== undefined) this.#seen.delete(oldest);
-    }
+    this.#seen.set(deliveryId, true);
     return true;
   }
 

@@ -1,4 +1,5 @@
 import type { WorkflowJobEvent } from '@gha-ephemeral/contract';
+import { BoundedMap } from '@gha-ephemeral/primitives';
 
 /** A job's state as `workflow_job` deliveries report it (their `action`). */
 export type JobState = WorkflowJobEvent['action'];
@@ -17,12 +18,10 @@ export const REMEMBERED_JOBS = 10_000;
  * through, and the next poll corrects what that delivery got wrong.
  */
 export class JobStates {
-  readonly #furthest = new Map<number, JobState>();
-  readonly #limit: number;
+  readonly #furthest: BoundedMap<number, JobState>;
 
   constructor(limit: number = REMEMBERED_JOBS) {
-    if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError('limit must be a positive integer');
-    this.#limit = limit;
+    this.#furthest = new BoundedMap(limit);
   }
 
   /**
@@ -32,13 +31,8 @@ export class JobStates {
   advance(jobId: number, state: JobState): boolean {
     const furthest = this.#furthest.get(jobId);
     if (furthest !== undefined && ORDER[state] < ORDER[furthest]) return false;
-    // Deleted first so that the job moves to the end: the oldest entry is the one reported least recently.
-    this.#furthest.delete(jobId);
+    // Set again, the job moves to the newest place: the one dropped first is the one reported least recently.
     this.#furthest.set(jobId, state);
-    if (this.#furthest.size > this.#limit) {
-      const oldest = this.#furthest.keys().next().value;
-      if (oldest !== undefined) this.#furthest.delete(oldest);
-    }
     return true;
   }
 

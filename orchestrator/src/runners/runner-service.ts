@@ -1,33 +1,20 @@
-import { hostname } from 'node:os';
-import { AppError, isAppError, type Runner } from '@gha-ephemeral/contract';
-import {
-  scopeFromTarget,
-  scopeTarget,
-  type GitHubPort,
-  type GitHubRunner,
-  type GitHubScope,
-  type JitRunner,
-} from '@gha-ephemeral/github';
+import { AppError, type Runner } from '@gha-ephemeral/contract';
+import { scopeTarget, type GitHubPort, type GitHubScope } from '@gha-ephemeral/github';
 import type { RunnerContainer, RunnerRuntime } from '@gha-ephemeral/runtime-docker';
 import type { Logger } from '@gha-ephemeral/logging';
 import { BoundedMap } from '@gha-ephemeral/primitives';
 import { Capacity } from './capacity.js';
-import {
-  decodeRunnerLabels,
-  encodeRunnerLabels,
-  LABELS,
-  ownerSelector,
-  type RunnerRecord,
-} from './container-labels.js';
+import { LABELS, ownerSelector } from './container-labels.js';
 import { GitHubRunnerDirectory } from './github-runner-directory.js';
 import { deriveRunnerLabels } from './labels.js';
 import { makeRunnerName } from './naming.js';
 import { OrphanRegistrations } from './orphan-registrations.js';
-import { RegistrationTokens, type SecretSink } from './registration-tokens.js';
+import type { SecretSink } from './registration-tokens.js';
+import { RunnerLauncher } from './runner-launcher.js';
 import { RunnerReaper, type ReapResult } from './runner-reaper.js';
-import { toRunnerView } from './runner-view.js';
+import { listRunnerViews, type RunnerListing } from './runner-listing.js';
 import { NO_RUNNER_OBSERVER, type RemovalReason, type RunnerObserver } from '../metrics/runner-observer.js';
-import { fillTemplate, fillText, type PlaceholderValues, type RunnerTemplate } from './template.js';
+import type { RunnerTemplate } from './template.js';
 
 /** The settings of runner containers, from the configuration. */
 export interface RunnerSettings {
@@ -81,11 +68,6 @@ export interface CreateRunnersCommand {
   jobQueuedAt?: number | null;
 }
 
-function githubHost(githubUrl: string): string {
-  const url = new URL(githubUrl);
-  return url.protocol === 'https:' ? url.host : url.origin;
-}
-
 /** Scopes remembered for the orphan purge (a registration may outlive its container's labels). */
 const REMEMBERED_SCOPES = 10_000;
 
@@ -98,15 +80,12 @@ export class RunnerService {
   readonly #deps: RunnerServiceDeps;
   readonly #settings: RunnerSettings;
   readonly #capacity: Capacity;
-  readonly #tokens: RegistrationTokens;
   readonly directory: GitHubRunnerDirectory;
   readonly reaper: RunnerReaper;
   readonly orphans: OrphanRegistrations;
-  readonly #hostname = hostname();
   /** Names of the runners this process is creating now: a `created` container of another name is left over. */
   readonly #creating = new Set<string>();
-  /** How to forget each live runner's just-in-time configuration, once the runner is gone. */
-  readonly #forgetSecret = new BoundedMap<string, () => void>(REMEMBERED_SCOPES);
+  readonly #launcher: RunnerLauncher;
   /** Every scope this process registered runners in, so the purge looks there even when no container is left. */
   readonly #scopes = new BoundedMap<string, GitHubScope>(REMEMBERED_SCOPES);
   readonly #observer: RunnerObserver;
@@ -116,7 +95,6 @@ export class RunnerService {
     this.#settings = deps.settings;
     this.#capacity = new Capacity(deps.settings.maxRunners);
     this.#observer = deps.observer ?? NO_RUNNER_OBSERVER;
-    this.#tokens = new RegistrationTokens(deps.github, deps.onSecret);
     this.directory = new GitHubRunnerDirectory(deps.github);
     this.reaper = new RunnerReaper({
       runtime: deps.runtime,
@@ -125,7 +103,18 @@ export class RunnerService {
       logger: deps.logger.child({ component: 'reaper' }),
       orchestratorId: deps.settings.orchestratorId,
       observer: this.#observer,
-      onRemoved: (runnerId) => this.#forget(runnerId),
+      onRemoved: (runnerId) => this.#launcher.forget(runnerId),
+    });
+    this.#launcher = new RunnerLauncher({
+      runtime: deps.runtime,
+      github: deps.github,
+      logger: deps.logger,
+      settings: deps.settings,
+      onSecret: deps.onSecret,
+      directory: this.directory,
+      reaper: this.reaper,
+      observer: this.#observer,
+      crashAt: deps.crashAt ?? null,
     });
     this.orphans = new OrphanRegistrations({
       github: deps.removals ?? deps.github,
@@ -136,17 +125,6 @@ export class RunnerService {
         new Set((await this.containers(signal)).map((container) => container.name)),
       isCreating: (name) => this.isCreating(name),
     });
-  }
-
-  /** The test fault hook: dies at once, as a power cut or the OOM killer would, at the armed step. */
-  #crash(step: CrashStep): void {
-    if (this.#deps.crashAt === step) process.kill(process.pid, 'SIGKILL');
-  }
-
-  /** Forgets the runner's secrets: it is gone, so they can no longer appear. */
-  #forget(runnerId: string): void {
-    this.#forgetSecret.get(runnerId)?.();
-    this.#forgetSecret.delete(runnerId);
   }
 
   /** True while this process is creating the runner of that name. */
@@ -218,163 +196,13 @@ export class RunnerService {
     this.#scopes.set(GitHubRunnerDirectory.key(scope), scope);
     this.#creating.add(name);
     try {
-      return await this.#createNamed(command, name, labels, log, signal);
+      return await this.#launcher.launch(command, name, labels, log, signal);
     } catch (error) {
-      this.#forget(name);
+      this.#launcher.forget(name);
       throw error;
     } finally {
       this.#creating.delete(name);
     }
-  }
-
-  async #createNamed(
-    command: CreateRunnersCommand,
-    name: string,
-    labels: { all: string[]; custom: string[] },
-    log: Logger,
-    signal?: AbortSignal,
-  ): Promise<Runner> {
-    const { scope } = command;
-    const target = scopeTarget(scope);
-    const settings = this.#settings;
-    const uses = settings.template.uses;
-    const registrationToken = uses.has('registration_token') ? await this.#tokens.get(scope, signal) : '';
-    const jit = uses.has('jit_config') ? await this.#registerJit(scope, name, labels.all, signal) : null;
-    this.#crash('after-credentials');
-    const record: RunnerRecord = {
-      id: name,
-      scope: scope.kind,
-      target,
-      labels: labels.all,
-      jobId: command.jobId ?? null,
-      githubRunnerId: jit?.runner.id ?? null,
-    };
-    const values: PlaceholderValues = {
-      scope_name: target,
-      runner_name: name,
-      registration_token: registrationToken,
-      jit_config: jit?.encodedJitConfig ?? '',
-      repo_owner: scope.kind === 'repository' ? scope.owner : scope.org,
-      repo_name: scope.kind === 'repository' ? scope.repo : '',
-      runner_scope: scope.kind === 'repository' ? 'repo' : 'org',
-      labels: labels.custom.join(','),
-      github_url: settings.githubUrl,
-      github_host: githubHost(settings.githubUrl),
-      timestamp: String(Math.floor(Date.now() / 1000)),
-      hostname: this.#hostname,
-      orchestrator_id: settings.orchestratorId,
-    };
-    try {
-      const container = await this.#deps.runtime.create(
-        {
-          name,
-          image: settings.image,
-          env: fillTemplate(settings.template, values),
-          labels: encodeRunnerLabels(record, settings.orchestratorId),
-          ...(settings.command === null
-            ? {}
-            : { command: settings.command.map((word) => fillText(word, values)) }),
-          ...(settings.network === null ? {} : { network: settings.network }),
-        },
-        { signal, beforeStart: () => this.#crash('after-create') },
-      );
-      this.#crash('after-start');
-      this.directory.invalidate(scope);
-      this.#observer.runnerStarted(command.jobId == null ? 'api' : 'job', command.jobQueuedAt ?? null);
-      log.info(
-        {
-          category: 'SUCCESS',
-          containerId: container.id.slice(0, 12),
-          ...(command.jobId == null ? {} : { job: command.jobId }),
-        },
-        'runner started',
-      );
-      return toRunnerView(container, record, jit?.runner ?? null);
-    } catch (error) {
-      // A just-in-time runner is registered before its container exists: do not leave the registration behind.
-      if (jit) await this.reaper.ensureRegistrationGone(record);
-      this.#observer.runnerStartFailed();
-      log.error({ err: error }, 'runner could not be started');
-      throw error;
-    }
-  }
-
-  /**
-   * Registers a just-in-time runner. GitHub creates the record at once, so when an answer is lost (a timeout, a
-   * retry) the next attempt meets 409: the record left by the lost answer is then deleted, so that no
-   * registration leaks, and the registration is made again.
-   */
-  async #registerJit(
-    scope: GitHubScope,
-    name: string,
-    labels: string[],
-    signal?: AbortSignal,
-  ): Promise<JitRunner> {
-    const request = { name, labels, runnerGroupId: this.#settings.runnerGroupId };
-    let jit: JitRunner;
-    try {
-      jit = await this.#deps.github.generateJitConfig(scope, request, { signal });
-    } catch (error) {
-      if (!(isAppError(error) && error.code === 'github.conflict')) throw error;
-      this.#deps.logger.warn({ runner: name }, 'a runner of that name is already registered; replacing it');
-      const stale = await this.#deps.github.findRunnerByName(scope, name, { signal });
-      if (stale) await this.#deps.github.deleteRunner(scope, stale.id, { signal });
-      jit = await this.#deps.github.generateJitConfig(scope, request, { signal });
-    }
-    const forget = this.#deps.onSecret(jit.encodedJitConfig);
-    if (forget) this.#forgetSecret.set(name, forget);
-    return jit;
-  }
-
-  /** GitHub's runners of each scope by name, and the scopes GitHub could not be asked about. */
-  async #registrations(
-    scopes: GitHubScope[],
-    signal?: AbortSignal,
-  ): Promise<{ byName: Map<string, GitHubRunner>; failed: Set<string> }> {
-    const byName = new Map<string, GitHubRunner>();
-    const failed = new Set<string>();
-    await Promise.all(
-      scopes.map(async (scope) => {
-        try {
-          for (const runner of await this.directory.list(scope, signal)) byName.set(runner.name, runner);
-        } catch (error) {
-          failed.add(GitHubRunnerDirectory.key(scope));
-          // Docker still says which runners exist; only their GitHub status is missing.
-          this.#deps.logger.warn(
-            { err: error, target: scopeTarget(scope) },
-            'could not list runners on GitHub',
-          );
-        }
-      }),
-    );
-    return { byName, failed };
-  }
-
-  /** The runners of `containers`, oldest first, each with its container and whether GitHub was asked about it. */
-  async #views(
-    containers: RunnerContainer[],
-    signal?: AbortSignal,
-  ): Promise<{ runner: Runner; container: RunnerContainer; verified: boolean }[]> {
-    const records = containers.flatMap((container) => {
-      const record = decodeRunnerLabels(container.labels);
-      return record ? [{ container, record }] : [];
-    });
-    const scopes = new Map<string, GitHubScope>();
-    for (const { record } of records) {
-      const scope = scopeFromTarget(record.scope, record.target);
-      scopes.set(GitHubRunnerDirectory.key(scope), scope);
-    }
-    const { byName, failed } = await this.#registrations([...scopes.values()], signal);
-    return records
-      .map(({ container, record }) => ({
-        runner: toRunnerView(container, record, byName.get(record.id) ?? null),
-        container,
-        verified: !failed.has(GitHubRunnerDirectory.key(scopeFromTarget(record.scope, record.target))),
-      }))
-      .sort(
-        (a, b) =>
-          a.runner.createdAt.localeCompare(b.runner.createdAt) || a.runner.id.localeCompare(b.runner.id),
-      );
   }
 
   /** Every runner of this orchestrator, oldest first. */
@@ -382,13 +210,15 @@ export class RunnerService {
     return (await this.#views(await this.containers(signal), signal)).map((view) => view.runner);
   }
 
+  #views(containers: RunnerContainer[], signal?: AbortSignal): Promise<RunnerListing[]> {
+    return listRunnerViews(containers, this.directory, this.#deps.logger, signal);
+  }
+
   /**
    * Every runner of this orchestrator with its container, and `verified` when GitHub was asked about its scope:
    * a decision such as "never came online" must not be taken on a runner GitHub merely could not list.
    */
-  async listVerified(
-    signal?: AbortSignal,
-  ): Promise<{ runner: Runner; container: RunnerContainer; verified: boolean }[]> {
+  async listVerified(signal?: AbortSignal): Promise<RunnerListing[]> {
     return this.#views(await this.containers(signal), signal);
   }
 

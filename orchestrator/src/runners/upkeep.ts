@@ -1,10 +1,9 @@
-import type { Runner } from '@gha-ephemeral/contract';
-import type { RunnerContainer } from '@gha-ephemeral/runtime-docker';
 import { scopeFromTarget, type GitHubScope } from '@gha-ephemeral/github';
 import type { Logger } from '@gha-ephemeral/logging';
 import { TaskPool } from '@gha-ephemeral/primitives';
 import type { RemovalReason } from '../metrics/runner-observer.js';
 import { GitHubRunnerDirectory } from './github-runner-directory.js';
+import type { RunnerListing } from './runner-listing.js';
 import type { ReapResult } from './runner-reaper.js';
 
 /** What upkeep needs of the runner service (declared here, where it is used). */
@@ -13,9 +12,7 @@ export interface UpkeepRunners {
   orphans: {
     purge(scopes: readonly GitHubScope[], signal?: AbortSignal): Promise<number>;
   };
-  listVerified(
-    signal?: AbortSignal,
-  ): Promise<{ runner: Runner; container: RunnerContainer; verified: boolean }[]>;
+  listVerified(signal?: AbortSignal): Promise<RunnerListing[]>;
   remove(id: string, signal?: AbortSignal, reason?: RemovalReason): Promise<ReapResult>;
   isCreating(name: string): boolean;
   rememberedScopes(): GitHubScope[];
@@ -33,7 +30,7 @@ const REMOVE_CONCURRENCY = 4;
 
 /** Why a listed runner is stuck, or null: left `created` by a crash, or never online within the start timeout. */
 export function stuckReason(
-  listed: { runner: Runner; container: RunnerContainer; verified: boolean },
+  listed: RunnerListing,
   nowMs: number,
   startTimeoutMs: number,
   creating: boolean,

@@ -1,0 +1,164 @@
+import { hostname } from 'node:os';
+import { isAppError, type Runner } from '@gha-ephemeral/contract';
+import { scopeTarget, type GitHubPort, type GitHubScope, type JitRunner } from '@gha-ephemeral/github';
+import type { Logger } from '@gha-ephemeral/logging';
+import { BoundedMap } from '@gha-ephemeral/primitives';
+import type { RunnerRuntime } from '@gha-ephemeral/runtime-docker';
+import { NO_RUNNER_OBSERVER, type RunnerObserver } from '../metrics/runner-observer.js';
+import { encodeRunnerLabels, type RunnerRecord } from './container-labels.js';
+import type { GitHubRunnerDirectory } from './github-runner-directory.js';
+import { RegistrationTokens, type SecretSink } from './registration-tokens.js';
+import type { RunnerReaper } from './runner-reaper.js';
+import type { CreateRunnersCommand, CrashStep, RunnerSettings } from './runner-service.js';
+import { toRunnerView } from './runner-view.js';
+import { fillTemplate, fillText, type PlaceholderValues } from './template.js';
+
+/** Live runners whose secrets are remembered, to be forgotten when they go: far more than MAX_RUNNERS allows. */
+const REMEMBERED_SECRETS = 10_000;
+
+function githubHost(githubUrl: string): string {
+  const url = new URL(githubUrl);
+  return url.protocol === 'https:' ? url.host : url.origin;
+}
+
+/** What the launcher needs. */
+export interface RunnerLauncherDeps {
+  runtime: RunnerRuntime;
+  github: GitHubPort;
+  logger: Logger;
+  settings: RunnerSettings;
+  onSecret: SecretSink;
+  directory: GitHubRunnerDirectory;
+  reaper: Pick<RunnerReaper, 'ensureRegistrationGone'>;
+  observer?: RunnerObserver;
+  crashAt?: CrashStep | null;
+}
+
+/**
+ * Starts one named runner: its credentials (a registration token, or a just-in-time registration), its container
+ * from the template, and nothing left half-made when a step fails. Remembers each runner's secrets until it goes.
+ */
+export class RunnerLauncher {
+  readonly #deps: RunnerLauncherDeps;
+  readonly #tokens: RegistrationTokens;
+  readonly #observer: RunnerObserver;
+  readonly #hostname = hostname();
+  /** How to forget each live runner's just-in-time configuration, once the runner is gone. */
+  readonly #forgetSecret = new BoundedMap<string, () => void>(REMEMBERED_SECRETS);
+
+  constructor(deps: RunnerLauncherDeps) {
+    this.#deps = deps;
+    this.#tokens = new RegistrationTokens(deps.github, deps.onSecret);
+    this.#observer = deps.observer ?? NO_RUNNER_OBSERVER;
+  }
+
+  /** Forgets the runner's secrets: it is gone, so they can no longer appear. */
+  forget(runnerId: string): void {
+    this.#forgetSecret.get(runnerId)?.();
+    this.#forgetSecret.delete(runnerId);
+  }
+
+  /** The test fault hook: dies at once, as a power cut or the OOM killer would, at the armed step. */
+  #crash(step: CrashStep): void {
+    if (this.#deps.crashAt === step) process.kill(process.pid, 'SIGKILL');
+  }
+
+  async launch(
+    command: CreateRunnersCommand,
+    name: string,
+    labels: { all: string[]; custom: string[] },
+    log: Logger,
+    signal?: AbortSignal,
+  ): Promise<Runner> {
+    const { scope } = command;
+    const target = scopeTarget(scope);
+    const settings = this.#deps.settings;
+    const uses = settings.template.uses;
+    const registrationToken = uses.has('registration_token') ? await this.#tokens.get(scope, signal) : '';
+    const jit = uses.has('jit_config') ? await this.#registerJit(scope, name, labels.all, signal) : null;
+    this.#crash('after-credentials');
+    const record: RunnerRecord = {
+      id: name,
+      scope: scope.kind,
+      target,
+      labels: labels.all,
+      jobId: command.jobId ?? null,
+      githubRunnerId: jit?.runner.id ?? null,
+    };
+    const values: PlaceholderValues = {
+      scope_name: target,
+      runner_name: name,
+      registration_token: registrationToken,
+      jit_config: jit?.encodedJitConfig ?? '',
+      repo_owner: scope.kind === 'repository' ? scope.owner : scope.org,
+      repo_name: scope.kind === 'repository' ? scope.repo : '',
+      runner_scope: scope.kind === 'repository' ? 'repo' : 'org',
+      labels: labels.custom.join(','),
+      github_url: settings.githubUrl,
+      github_host: githubHost(settings.githubUrl),
+      timestamp: String(Math.floor(Date.now() / 1000)),
+      hostname: this.#hostname,
+      orchestrator_id: settings.orchestratorId,
+    };
+    try {
+      const container = await this.#deps.runtime.create(
+        {
+          name,
+          image: settings.image,
+          env: fillTemplate(settings.template, values),
+          labels: encodeRunnerLabels(record, settings.orchestratorId),
+          ...(settings.command === null
+            ? {}
+            : { command: settings.command.map((word) => fillText(word, values)) }),
+          ...(settings.network === null ? {} : { network: settings.network }),
+        },
+        { signal, beforeStart: () => this.#crash('after-create') },
+      );
+      this.#crash('after-start');
+      this.#deps.directory.invalidate(scope);
+      this.#observer.runnerStarted(command.jobId == null ? 'api' : 'job', command.jobQueuedAt ?? null);
+      log.info(
+        {
+          category: 'SUCCESS',
+          containerId: container.id.slice(0, 12),
+          ...(command.jobId == null ? {} : { job: command.jobId }),
+        },
+        'runner started',
+      );
+      return toRunnerView(container, record, jit?.runner ?? null);
+    } catch (error) {
+      // A just-in-time runner is registered before its container exists: do not leave the registration behind.
+      if (jit) await this.#deps.reaper.ensureRegistrationGone(record);
+      this.#observer.runnerStartFailed();
+      log.error({ err: error }, 'runner could not be started');
+      throw error;
+    }
+  }
+
+  /**
+   * Registers a just-in-time runner. GitHub creates the record at once, so when an answer is lost (a timeout, a
+   * retry) the next attempt meets 409: the record left by the lost answer is then deleted, so that no
+   * registration leaks, and the registration is made again.
+   */
+  async #registerJit(
+    scope: GitHubScope,
+    name: string,
+    labels: string[],
+    signal?: AbortSignal,
+  ): Promise<JitRunner> {
+    const request = { name, labels, runnerGroupId: this.#deps.settings.runnerGroupId };
+    let jit: JitRunner;
+    try {
+      jit = await this.#deps.github.generateJitConfig(scope, request, { signal });
+    } catch (error) {
+      if (!(isAppError(error) && error.code === 'github.conflict')) throw error;
+      this.#deps.logger.warn({ runner: name }, 'a runner of that name is already registered; replacing it');
+      const stale = await this.#deps.github.findRunnerByName(scope, name, { signal });
+      if (stale) await this.#deps.github.deleteRunner(scope, stale.id, { signal });
+      jit = await this.#deps.github.generateJitConfig(scope, request, { signal });
+    }
+    const forget = this.#deps.onSecret(jit.encodedJitConfig);
+    if (forget) this.#forgetSecret.set(name, forget);
+    return jit;
+  }
+}

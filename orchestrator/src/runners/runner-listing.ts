@@ -1,0 +1,67 @@
+import type { Runner } from '@gha-ephemeral/contract';
+import { scopeFromTarget, scopeTarget, type GitHubRunner, type GitHubScope } from '@gha-ephemeral/github';
+import type { Logger } from '@gha-ephemeral/logging';
+import type { RunnerContainer } from '@gha-ephemeral/runtime-docker';
+import { decodeRunnerLabels } from './container-labels.js';
+import { GitHubRunnerDirectory } from './github-runner-directory.js';
+import { toRunnerView } from './runner-view.js';
+
+/** A runner as listed: its view, its container, and whether GitHub could be asked about its scope. */
+export interface RunnerListing {
+  runner: Runner;
+  container: RunnerContainer;
+  /** False when GitHub's list of the runner's scope could not be read: its GitHub status is unknown, not absent. */
+  verified: boolean;
+}
+
+/** GitHub's runners of each scope by name, and the scopes GitHub could not be asked about. */
+async function registrations(
+  scopes: GitHubScope[],
+  directory: GitHubRunnerDirectory,
+  logger: Logger,
+  signal?: AbortSignal,
+): Promise<{ byName: Map<string, GitHubRunner>; failed: Set<string> }> {
+  const byName = new Map<string, GitHubRunner>();
+  const failed = new Set<string>();
+  await Promise.all(
+    scopes.map(async (scope) => {
+      try {
+        for (const runner of await directory.list(scope, signal)) byName.set(runner.name, runner);
+      } catch (error) {
+        failed.add(GitHubRunnerDirectory.key(scope));
+        // Docker still says which runners exist; only their GitHub status is missing.
+        logger.warn({ err: error, target: scopeTarget(scope) }, 'could not list runners on GitHub');
+      }
+    }),
+  );
+  return { byName, failed };
+}
+
+/** The runners of `containers` (Docker's record joined with GitHub's), oldest first. */
+export async function listRunnerViews(
+  containers: RunnerContainer[],
+  directory: GitHubRunnerDirectory,
+  logger: Logger,
+  signal?: AbortSignal,
+): Promise<RunnerListing[]> {
+  const records = containers.flatMap((container) => {
+    const record = decodeRunnerLabels(container.labels);
+    return record ? [{ container, record }] : [];
+  });
+  const scopes = new Map<string, GitHubScope>();
+  for (const { record } of records) {
+    const scope = scopeFromTarget(record.scope, record.target);
+    scopes.set(GitHubRunnerDirectory.key(scope), scope);
+  }
+  const { byName, failed } = await registrations([...scopes.values()], directory, logger, signal);
+  return records
+    .map(({ container, record }) => ({
+      runner: toRunnerView(container, record, byName.get(record.id) ?? null),
+      container,
+      verified: !failed.has(GitHubRunnerDirectory.key(scopeFromTarget(record.scope, record.target))),
+    }))
+    .sort(
+      (a, b) =>
+        a.runner.createdAt.localeCompare(b.runner.createdAt) || a.runner.id.localeCompare(b.runner.id),
+    );
+}
