@@ -9,7 +9,7 @@
 // Reported: jobs served (completed by a runner of ours), the longest wait of a job (queued → taken), runners started
 // beyond one per job (duplicates), containers and registrations of ours left at the end (leaks, stale). Goal: all
 // served, 0 duplicates, 0 leaks, 0 stale. Bounded: BENCH_CHAOS_MINUTES (default 12) ends the run where it is.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -265,5 +265,9 @@ export function chaosBenchFailed(r) {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const result = await runChaosBench();
   console.log(formatChaosBench(result));
+  const directory = join(ROOT, 'bench/results');
+  mkdirSync(directory, { recursive: true });
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  writeFileSync(join(directory, `chaos-${stamp}.json`), `${JSON.stringify(result, null, 2)}\n`);
   if (chaosBenchFailed(result)) process.exitCode = 1;
 }

@@ -31,18 +31,24 @@ describe('request logging', () => {
     await upstream.close();
   });
 
-  it('writes a REQUEST line with method, URL and client address, and a RESPONSE line with status and duration', () => {
+  it('writes one RESPONSE line at INFO with method, URL, client address, status and duration, and the REQUEST line at DEBUG', () => {
     const requests = gateway.logs.filter((line) => line.category === 'REQUEST');
     const responses = gateway.logs.filter((line) => line.category === 'RESPONSE');
     expect(requests).toHaveLength(2);
     expect(responses).toHaveLength(2);
     expect(requests[0]).toMatchObject({
-      level: 'INFO',
+      level: 'DEBUG',
       method: 'GET',
       url: '/api/v1/runners?page=2',
       client: '192.0.2.10',
     });
-    expect(responses[0]).toMatchObject({ level: 'INFO', method: 'GET', status: 200 });
+    expect(responses[0]).toMatchObject({
+      level: 'INFO',
+      method: 'GET',
+      url: '/api/v1/runners?page=2',
+      client: '192.0.2.10',
+      status: 200,
+    });
     expect(responses[0]?.durationMs).toEqual(expect.any(Number));
     expect(responses[0]?.keyId).toMatch(/^key-[0-9a-f]{12}$/);
     expect(responses[1]).toMatchObject({ status: 401 });
