@@ -9,12 +9,20 @@
 // Reported: jobs served (completed by a runner of ours), the longest wait of a job (queued → taken), runners started
 // beyond one per job (duplicates), containers and registrations of ours left at the end (leaks, stale). Goal: all
 // served, 0 duplicates, 0 leaks, 0 stale. Bounded: BENCH_CHAOS_MINUTES (default 12) ends the run where it is.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { DockerStarts, freePort, startProcess, stopProcess, waitForHttp } from './services.mjs';
+import {
+  DockerStarts,
+  envInt,
+  freePort,
+  requireBuilt,
+  startProcess,
+  stopProcess,
+  waitForHttp,
+} from './services.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const GITHUB_TOKEN = `ghp_${'ch4o'.repeat(9)}`;
@@ -25,18 +33,13 @@ const WORKFLOW = `name: CI\non: [push]\njobs:\n  build:\n    runs-on: self-hoste
 
 /** Settings from the environment. */
 export function chaosSettings(env = process.env) {
-  const number = (name, fallback) => {
-    const value = Number(env[name] ?? fallback);
-    if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number ≥ 0`);
-    return value;
-  };
   return {
-    jobs: number('BENCH_CHAOS_JOBS', 200),
-    repos: number('BENCH_CHAOS_REPOS', 10),
-    kills: number('BENCH_CHAOS_KILLS', 3),
-    seed: number('BENCH_CHAOS_SEED', 1),
-    minutes: number('BENCH_CHAOS_MINUTES', 12),
-    queueSeconds: number('BENCH_CHAOS_QUEUE_SECONDS', 90),
+    jobs: envInt(env, 'BENCH_CHAOS_JOBS', 200),
+    repos: envInt(env, 'BENCH_CHAOS_REPOS', 10),
+    kills: envInt(env, 'BENCH_CHAOS_KILLS', 3, 0),
+    seed: envInt(env, 'BENCH_CHAOS_SEED', 1, 0),
+    minutes: envInt(env, 'BENCH_CHAOS_MINUTES', 12),
+    queueSeconds: envInt(env, 'BENCH_CHAOS_QUEUE_SECONDS', 90),
   };
 }
 
@@ -199,13 +202,11 @@ async function settle(stack, jobs, deadline) {
 }
 
 export async function runChaosBench(settings = chaosSettings()) {
-  for (const script of [
+  requireBuilt(ROOT, [
     'orchestrator/dist/main.js',
     'api-gateway/dist/main.js',
     'packages/github-sim/dist/index.js',
-  ]) {
-    if (!existsSync(join(ROOT, script))) throw new Error(`${script} is missing: run pnpm build first`);
-  }
+  ]);
   const kit = await import(pathToFileURL(join(ROOT, 'packages/testkit/dist/index.js')).href);
   await kit.requireDockerEngine({ timeoutMs: 5000 });
   const simModule = await import(pathToFileURL(join(ROOT, 'packages/github-sim/dist/index.js')).href);

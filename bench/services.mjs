@@ -1,10 +1,24 @@
 // Helpers of the benchmark suites: free ports, the built services as child processes, and the engine's container
 // `start` events with their times.
 import { spawn } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+
+/** A whole number ≥ `min` from the variable `name` of `env`, or `fallback` when unset; a clear error otherwise. */
+export function envInt(env, name, fallback, min = 1) {
+  const value = Number(env[name] ?? fallback);
+  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be a whole number ≥ ${min}`);
+  return value;
+}
+
+/** Fails, saying what to run, when one of the built files a suite starts is missing. */
+export function requireBuilt(root, scripts) {
+  for (const script of scripts) {
+    if (!existsSync(join(root, script))) throw new Error(`${script} is missing: run pnpm build first`);
+  }
+}
 
 /** A free TCP port on 127.0.0.1. */
 export async function freePort() {

@@ -13,11 +13,11 @@
 // Reported per preset: the cost of a create (ms, the POST's round trip; 20 creates one at a time on a quiet machine)
 // p50/p95 and the orchestrator's resident memory (VmRSS) after 100, 1,000 and all runners; leftovers at the end. Before the soak, with 100 runners alive and idle, both services' resident memory.
 // Bounded: BENCH_SOAK_MINUTES (default 45) per preset stops the soak where it is and reports what it reached.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { freePort, startProcess, stopProcess, waitForHttp } from './services.mjs';
+import { envInt, freePort, requireBuilt, startProcess, stopProcess, waitForHttp } from './services.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const GITHUB_TOKEN = `ghp_${'s0ak'.repeat(9)}`;
@@ -34,22 +34,17 @@ const PRESETS = {
 
 /** Settings from the environment. */
 export function soakSettings(env = process.env) {
-  const number = (name, fallback) => {
-    const value = Number(env[name] ?? fallback);
-    if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive whole number`);
-    return value;
-  };
   const presets = (env.BENCH_SOAK_PRESETS ?? 'token,jit').split(',').map((name) => name.trim());
   for (const name of presets) if (!(name in PRESETS)) throw new Error(`unknown preset ${name} (jit, token)`);
   return {
     runners: {
-      token: number('BENCH_SOAK_TOKEN_RUNNERS', 5000),
-      jit: number('BENCH_SOAK_JIT_RUNNERS', 1000),
+      token: envInt(env, 'BENCH_SOAK_TOKEN_RUNNERS', 5000),
+      jit: envInt(env, 'BENCH_SOAK_JIT_RUNNERS', 1000),
     },
     presets,
-    concurrency: number('BENCH_SOAK_CONCURRENCY', 8),
-    alive: number('BENCH_SOAK_ALIVE', 100),
-    minutes: number('BENCH_SOAK_MINUTES', 45),
+    concurrency: envInt(env, 'BENCH_SOAK_CONCURRENCY', 8),
+    alive: envInt(env, 'BENCH_SOAK_ALIVE', 100),
+    minutes: envInt(env, 'BENCH_SOAK_MINUTES', 45),
   };
 }
 
@@ -279,13 +274,11 @@ async function measurePreset(preset, kit, simModule, settings) {
 }
 
 export async function runSoakBench(settings = soakSettings()) {
-  for (const script of [
+  requireBuilt(ROOT, [
     'orchestrator/dist/main.js',
     'api-gateway/dist/main.js',
     'packages/github-sim/dist/index.js',
-  ]) {
-    if (!existsSync(join(ROOT, script))) throw new Error(`${script} is missing: run pnpm build first`);
-  }
+  ]);
   const kit = await import(pathToFileURL(join(ROOT, 'packages/testkit/dist/index.js')).href);
   await kit.requireDockerEngine({ timeoutMs: 5000 });
   const simModule = await import(pathToFileURL(join(ROOT, 'packages/github-sim/dist/index.js')).href);
