@@ -11,8 +11,8 @@ export interface OrphanRegistrationsDeps {
   orchestratorId: string;
   /** The names of this orchestrator's containers, in any state, as the runtime lists them now. */
   containerNames(signal?: AbortSignal): Promise<ReadonlySet<string>>;
-  /** True while this process is creating the runner of that name (its registration may precede its container). */
-  isCreating(name: string): boolean;
+  /** The runners this process is creating now (a registration may precede its container). */
+  creatingNames(): string[];
 }
 
 /**
@@ -47,10 +47,13 @@ export class OrphanRegistrations {
       }
     }
     if (found.length === 0) return 0;
+    // Taken before the containers are listed: a creation that ends meanwhile has its container in the listing,
+    // or its name here.
+    const creating = new Set(this.#deps.creatingNames());
     const containers = await this.#deps.containerNames(signal);
     let removed = 0;
     for (const { scope, registration } of found) {
-      if (containers.has(registration.name) || this.#deps.isCreating(registration.name)) continue;
+      if (containers.has(registration.name) || creating.has(registration.name)) continue;
       if (await this.#delete(scope, registration, signal)) removed += 1;
     }
     return removed;

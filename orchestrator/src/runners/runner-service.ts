@@ -123,8 +123,13 @@ export class RunnerService {
       orchestratorId: deps.settings.orchestratorId,
       containerNames: async (signal) =>
         new Set((await this.containers(signal)).map((container) => container.name)),
-      isCreating: (name) => this.isCreating(name),
+      creatingNames: () => this.creatingNames(),
     });
+  }
+
+  /** The names of the runners this process is creating now. */
+  creatingNames(): string[] {
+    return [...this.#creating];
   }
 
   /** True while this process is creating the runner of that name. */

@@ -15,6 +15,8 @@ export interface UpkeepRunners {
   listVerified(signal?: AbortSignal): Promise<RunnerListing[]>;
   remove(id: string, signal?: AbortSignal, reason?: RemovalReason): Promise<ReapResult>;
   isCreating(name: string): boolean;
+  /** The names of the runners being created now. */
+  creatingNames(): string[];
   rememberedScopes(): GitHubScope[];
 }
 
@@ -58,12 +60,15 @@ export async function runUpkeep(options: {
   const { runners, logger, signal } = options;
   const now = options.now ?? Date.now;
   const ended = await runners.reaper.sweep(signal);
+  // Taken before the listing: a creation that ends while the listing runs was seen in `created` a moment ago.
+  const creating = new Set(runners.creatingNames());
   const listed = await runners.listVerified(signal);
   const pool = new TaskPool(REMOVE_CONCURRENCY);
   let stuck = 0;
   for (const entry of listed) {
     const { runner } = entry;
-    const reason = stuckReason(entry, now(), options.startTimeoutMs, runners.isCreating(runner.id));
+    const beingCreated = creating.has(runner.id) || runners.isCreating(runner.id);
+    const reason = stuckReason(entry, now(), options.startTimeoutMs, beingCreated);
     if (reason === null || signal?.aborted) continue;
     stuck += 1;
     logger.warn({ category: 'WARNING', runner: runner.id, reason }, 'removing a stuck runner');
