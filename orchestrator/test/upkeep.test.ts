@@ -89,7 +89,7 @@ describe('upkeep runs in every mode: what a crash left is cleaned at the next st
         sim.control.getRunnerByName(orphan.name) === undefined,
       { timeoutMs: 20_000, message: 'registrations without a running container were left behind' },
     );
-    expect(sim.control.getRunnerByName(foreign.name)).toBeDefined();
+    expect(sim.control.getRunnerByName(foreign.name)?.name).toBe(foreign.name);
     expect(await h.orchestrator.runners.list()).toEqual([]);
   });
 });
