@@ -229,6 +229,11 @@ export async function runChaosBench(settings = chaosSettings()) {
     );
     const waits = served.map((job) => Date.parse(job.startedAt) - Date.parse(job.createdAt));
     const started = starts.count((e) => e.labels['gha-ephemeral.orchestrator'] === stack.orchestratorId);
+    // The runners that ran no job: where the extra runners came from, for whoever reads the services' logs.
+    const ran = new Set(views.map((job) => job?.runnerName));
+    const idle = starts
+      .names((e) => e.labels['gha-ephemeral.orchestrator'] === stack.orchestratorId)
+      .filter((name) => !ran.has(name));
     const stale = stack.repos.flatMap((repo) =>
       stack.sim.control.listRunners({ repo: `octo/${repo}` }),
     ).length;
@@ -240,6 +245,7 @@ export async function runChaosBench(settings = chaosSettings()) {
       longestWaitSeconds: waits.length ? Math.round(Math.max(...waits) / 100) / 10 : null,
       runnersStarted: started,
       duplicates: Math.max(0, started - jobs.length),
+      runnersWithoutJob: idle,
       leakedContainers: leftContainers,
       staleRegistrations: stale,
     };

@@ -129,6 +129,11 @@ export class DockerStarts {
     });
   }
 
+  /** The runner names (`gha-ephemeral.runner`) of the start events seen so far that `predicate` accepts. */
+  names(predicate) {
+    return this.#events.filter(predicate).map((event) => event.labels['gha-ephemeral.runner']);
+  }
+
   /** How many start events seen so far `predicate` accepts. */
   count(predicate) {
     return this.#events.filter(predicate).length;
