@@ -18,10 +18,10 @@ import {
   DockerStarts,
   envInt,
   freePort,
-  requireBuilt,
   startProcess,
   stopProcess,
   waitForHttp,
+  loadStackModules,
 } from './services.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -202,14 +202,7 @@ async function settle(stack, jobs, deadline) {
 }
 
 export async function runChaosBench(settings = chaosSettings()) {
-  requireBuilt(ROOT, [
-    'orchestrator/dist/main.js',
-    'api-gateway/dist/main.js',
-    'packages/github-sim/dist/index.js',
-  ]);
-  const kit = await import(pathToFileURL(join(ROOT, 'packages/testkit/dist/index.js')).href);
-  await kit.requireDockerEngine({ timeoutMs: 5000 });
-  const simModule = await import(pathToFileURL(join(ROOT, 'packages/github-sim/dist/index.js')).href);
+  const { kit, simModule } = await loadStackModules(ROOT);
   const Docker = createRequire(join(ROOT, 'packages/runtime-docker/package.json'))('dockerode');
   const starts = await DockerStarts.open(new Docker());
   const say = (text) => process.stderr.write(`[bench:chaos] ${text}\n`);

@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -18,6 +19,23 @@ export function requireBuilt(root, scripts) {
   for (const script of scripts) {
     if (!existsSync(join(root, script))) throw new Error(`${script} is missing: run pnpm build first`);
   }
+}
+
+/**
+ * The built testkit and simulator, once the services' builds are there and a Docker engine answers: what every suite
+ * that starts the real stack needs first.
+ */
+export async function loadStackModules(root) {
+  requireBuilt(root, [
+    'orchestrator/dist/main.js',
+    'api-gateway/dist/main.js',
+    'packages/github-sim/dist/index.js',
+    'packages/testkit/dist/index.js',
+  ]);
+  const kit = await import(pathToFileURL(join(root, 'packages/testkit/dist/index.js')).href);
+  await kit.requireDockerEngine({ timeoutMs: 5000 });
+  const simModule = await import(pathToFileURL(join(root, 'packages/github-sim/dist/index.js')).href);
+  return { kit, simModule };
 }
 
 /** A free TCP port on 127.0.0.1. */

@@ -16,8 +16,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { envInt, freePort, requireBuilt, startProcess, stopProcess, waitForHttp } from './services.mjs';
+import { fileURLToPath } from 'node:url';
+import { envInt, freePort, startProcess, stopProcess, waitForHttp, loadStackModules } from './services.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const GITHUB_TOKEN = `ghp_${'s0ak'.repeat(9)}`;
@@ -274,14 +274,7 @@ async function measurePreset(preset, kit, simModule, settings) {
 }
 
 export async function runSoakBench(settings = soakSettings()) {
-  requireBuilt(ROOT, [
-    'orchestrator/dist/main.js',
-    'api-gateway/dist/main.js',
-    'packages/github-sim/dist/index.js',
-  ]);
-  const kit = await import(pathToFileURL(join(ROOT, 'packages/testkit/dist/index.js')).href);
-  await kit.requireDockerEngine({ timeoutMs: 5000 });
-  const simModule = await import(pathToFileURL(join(ROOT, 'packages/github-sim/dist/index.js')).href);
+  const { kit, simModule } = await loadStackModules(ROOT);
   const presets = [];
   for (const preset of settings.presets) presets.push(await measurePreset(preset, kit, simModule, settings));
   return { settings, presets };

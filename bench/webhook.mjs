@@ -17,12 +17,18 @@
 // preset of the official image), BENCH_WEBHOOK_LOG_LEVEL (the services', default INFO); BENCH_LOG_DIR keeps their logs.
 import { spawn } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { DockerStarts, freePort, startProcess, stopProcess, waitForHttp } from './services.mjs';
+import { fileURLToPath } from 'node:url';
+import {
+  DockerStarts,
+  freePort,
+  startProcess,
+  stopProcess,
+  waitForHttp,
+  loadStackModules,
+} from './services.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const GITHUB_TOKEN = `ghp_${'w3bh'.repeat(9)}`;
@@ -296,17 +302,7 @@ async function measurePreset(preset, kit, simModule, starts, settings) {
 
 /** Runs the benchmark for each preset; the raw floor is measured beside each, in the same run. */
 export async function runWebhookBench(settings = webhookSettings()) {
-  for (const script of [
-    'orchestrator/dist/main.js',
-    'api-gateway/dist/main.js',
-    'packages/github-sim/dist/index.js',
-    'packages/testkit/dist/index.js',
-  ]) {
-    if (!existsSync(join(ROOT, script))) throw new Error(`${script} is missing: run pnpm build first`);
-  }
-  const kit = await import(pathToFileURL(join(ROOT, 'packages/testkit/dist/index.js')).href);
-  await kit.requireDockerEngine({ timeoutMs: 5000 });
-  const simModule = await import(pathToFileURL(join(ROOT, 'packages/github-sim/dist/index.js')).href);
+  const { kit, simModule } = await loadStackModules(ROOT);
   const Docker = createRequire(join(ROOT, 'packages/runtime-docker/package.json'))('dockerode');
   const starts = await DockerStarts.open(new Docker());
   const presets = [];
