@@ -1,46 +1,26 @@
-import { createHmac, randomUUID } from 'node:crypto';
-import { startGitHubSim, type GitHubSim } from '@gha-ephemeral/github-sim';
+import type { GitHubSim } from '@gha-ephemeral/github-sim';
 import { waitFor } from '@gha-ephemeral/testkit';
-import Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, TOKEN, type Harness } from './harness.js';
+import type { Harness } from './harness.js';
 import { sampleValue, scrape } from './prometheus.js';
-import { SHARED_TOKEN, startWebhookStack, type WebhookStack } from './webhook-stack.js';
+import {
+  containersOf,
+  postDelivery,
+  signDelivery,
+  startWebhookWorld,
+  type WebhookStack,
+  type WebhookWorld,
+} from './webhook-stack.js';
 
-const docker = new Dockerode();
 const SECRET = 'webhook-replay-secret-0123456789abcdef';
 const LABELS = ['self-hosted', 'replay'];
-const WORKFLOW = `name: CI
-on: [push]
-jobs:
-  build:
-    runs-on: [self-hosted, replay]
-    steps:
-      - run: echo hi
-`;
-
-async function containersOf(orchestratorId: string): Promise<Dockerode.ContainerInfo[]> {
-  return docker.listContainers({
-    all: true,
-    filters: { label: [`gha-ephemeral.orchestrator=${orchestratorId}`] },
-  });
-}
 
 /**
  * What an attacker who captured one signed delivery can send: the same body and the same valid signature (it
  * covers the body only), under an `X-GitHub-Delivery` of their choosing.
  */
 async function replay(gatewayUrl: string, body: string): Promise<Response> {
-  return fetch(`${gatewayUrl}/webhooks/github`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-github-event': 'workflow_job',
-      'x-github-delivery': randomUUID(),
-      'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`,
-    },
-    body,
-  });
+  return postDelivery(gatewayUrl, body, { signature: signDelivery(SECRET, body) });
 }
 
 describe('a replayed queued delivery (fresh delivery id) for a finished job (real engine, simulator)', () => {
@@ -54,24 +34,12 @@ describe('a replayed queued delivery (fresh delivery id) for a finished job (rea
   const eventsSeen = (action: string, outcome: string) =>
     metric('gha_ephemeral_workflow_job_events_total', { action, outcome });
 
+  let world: WebhookWorld | undefined;
+
   beforeAll(async () => {
-    sim = await startGitHubSim({ tokens: { [TOKEN]: { login: 'octo' } } });
-    sim.control.createRepo({
-      owner: 'octo',
-      name: 'replayed',
-      workflows: [{ path: '.github/workflows/ci.yml', content: WORKFLOW }],
-    });
     // No polling: the webhook is the only signal, as between two polls an hour apart.
-    h = await startHarness(
-      {
-        AUTO_CREATE_RUNNERS: 'true',
-        RUNNER_CHECK_INTERVAL: '3600',
-        RUNNER_LABELS: 'replay',
-        ORCHESTRATOR_API_TOKEN: SHARED_TOKEN,
-      },
-      { sim, autoCheck: false },
-    );
-    stack = await startWebhookStack(h, SECRET);
+    world = await startWebhookWorld({ label: 'replay', secret: SECRET, repos: ['replayed'] });
+    ({ sim, h, stack } = world);
     sim.control.addWebhook({
       url: `${stack.gatewayUrl}/webhooks/github`,
       secret: SECRET,
@@ -79,11 +47,7 @@ describe('a replayed queued delivery (fresh delivery id) for a finished job (rea
     });
     await sim.control.webhooksIdle();
   });
-  afterAll(async () => {
-    await stack?.close();
-    await h?.close();
-    await sim?.close();
-  });
+  afterAll(async () => world?.close());
 
   it('starts no runner and adds no demand, however often it is sent', async () => {
     const job = sim.control.queueJob({ repo: 'octo/replayed', labels: LABELS, durationMs: 200 });

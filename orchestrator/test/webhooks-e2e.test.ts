@@ -1,34 +1,23 @@
-import { createHmac, randomUUID } from 'node:crypto';
-import { startGitHubSim, type GitHubSim } from '@gha-ephemeral/github-sim';
+import type { GitHubSim } from '@gha-ephemeral/github-sim';
 import { waitFor } from '@gha-ephemeral/testkit';
 import Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, TOKEN, type Harness } from './harness.js';
+import type { Harness } from './harness.js';
 import { sampleValue, scrape } from './prometheus.js';
-import { SHARED_TOKEN, startWebhookStack, type WebhookStack } from './webhook-stack.js';
+import {
+  containersOf,
+  postDelivery,
+  SHARED_TOKEN,
+  signDelivery,
+  startWebhookWorld,
+  type WebhookStack,
+  type WebhookWorld,
+} from './webhook-stack.js';
 
 const docker = new Dockerode();
 
-/** `X-Hub-Signature-256` as GitHub computes it. */
-const sign = async (secret: string, body: string) =>
-  `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 const SECRET = 'webhook-e2e-secret-0123456789abcdef';
 const LABELS = ['self-hosted', 'hook'];
-const WORKFLOW = `name: CI
-on: [push]
-jobs:
-  build:
-    runs-on: [self-hosted, hook]
-    steps:
-      - run: echo hi
-`;
-
-async function containersOf(orchestratorId: string): Promise<Dockerode.ContainerInfo[]> {
-  return docker.listContainers({
-    all: true,
-    filters: { label: [`gha-ephemeral.orchestrator=${orchestratorId}`] },
-  });
-}
 
 /** A `workflow_job` payload for a job of the simulator, as GitHub would send it. */
 function payload(
@@ -52,22 +41,16 @@ function payload(
   });
 }
 
-/** Posts a delivery to the gateway as GitHub does; `signature: null` sends none. */
+/** Posts a delivery to the gateway as GitHub does, signed with the secret unless `signature` says otherwise. */
 async function post(
   gatewayUrl: string,
   body: string,
   options: { signature?: string | null; deliveryId?: string } = {},
 ): Promise<Response> {
-  const signature = options.signature === undefined ? await sign(SECRET, body) : options.signature;
-  return fetch(`${gatewayUrl}/webhooks/github`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-github-event': 'workflow_job',
-      'x-github-delivery': options.deliveryId ?? randomUUID(),
-      ...(signature === null ? {} : { 'x-hub-signature-256': signature }),
-    },
-    body,
+  const signature = options.signature === undefined ? signDelivery(SECRET, body) : options.signature;
+  return postDelivery(gatewayUrl, body, {
+    signature,
+    ...(options.deliveryId === undefined ? {} : { deliveryId: options.deliveryId }),
   });
 }
 
@@ -83,25 +66,11 @@ describe('webhooks end to end: simulator → gateway → orchestrator → runner
   const eventsSeen = (action: string, outcome: string) =>
     metric('gha_ephemeral_workflow_job_events_total', { action, outcome });
 
+  let world: WebhookWorld | undefined;
+
   beforeAll(async () => {
-    sim = await startGitHubSim({ tokens: { [TOKEN]: { login: 'octo' } } });
-    for (const name of ['hooked', 'manual']) {
-      sim.control.createRepo({
-        owner: 'octo',
-        name,
-        workflows: [{ path: '.github/workflows/ci.yml', content: WORKFLOW }],
-      });
-    }
-    h = await startHarness(
-      {
-        AUTO_CREATE_RUNNERS: 'true',
-        RUNNER_CHECK_INTERVAL: '3600',
-        RUNNER_LABELS: 'hook',
-        ORCHESTRATOR_API_TOKEN: SHARED_TOKEN,
-      },
-      { sim, autoCheck: false },
-    );
-    stack = await startWebhookStack(h, SECRET);
+    world = await startWebhookWorld({ label: 'hook', secret: SECRET, repos: ['hooked', 'manual'] });
+    ({ sim, h, stack } = world);
     sim.control.addWebhook({
       url: `${stack.gatewayUrl}/webhooks/github`,
       secret: SECRET,
@@ -109,11 +78,7 @@ describe('webhooks end to end: simulator → gateway → orchestrator → runner
     });
     await sim.control.webhooksIdle();
   });
-  afterAll(async () => {
-    await stack?.close();
-    await h?.close();
-    await sim?.close();
-  });
+  afterAll(async () => world?.close());
 
   it('a queued job gets a runner through the webhook alone, and the runner takes it', async () => {
     expect(sim.control.webhookDeliveries().map((d) => [d.event, d.status])).toEqual([['ping', 200]]);
@@ -209,10 +174,10 @@ describe('webhooks end to end: simulator → gateway → orchestrator → runner
     const before = await started();
     expect((await post(stack.gatewayUrl, body, { signature: null })).status).toBe(401);
     expect(
-      (await post(stack.gatewayUrl, body, { signature: await sign('not-the-secret', body) })).status,
+      (await post(stack.gatewayUrl, body, { signature: signDelivery('not-the-secret', body) })).status,
     ).toBe(401);
     const tampered = body.replace('"queued"', '"queued" ');
-    expect((await post(stack.gatewayUrl, tampered, { signature: await sign(SECRET, body) })).status).toBe(
+    expect((await post(stack.gatewayUrl, tampered, { signature: signDelivery(SECRET, body) })).status).toBe(
       401,
     );
     // Time for a runner to appear, were anything handed over.
@@ -296,22 +261,13 @@ describe('webhooks end to end: simulator → gateway → orchestrator → runner
 
 describe('a missed webhook is caught by the poller (automatic mode)', () => {
   it('starts the runner at the next poll when the delivery was refused', async () => {
-    const sim = await startGitHubSim({ tokens: { [TOKEN]: { login: 'octo' } } });
-    sim.control.createRepo({
-      owner: 'octo',
-      name: 'lossy',
-      workflows: [{ path: '.github/workflows/ci.yml', content: WORKFLOW }],
+    const world = await startWebhookWorld({
+      label: 'hook',
+      secret: SECRET,
+      repos: ['lossy'],
+      checkInterval: 2,
     });
-    const h = await startHarness(
-      {
-        AUTO_CREATE_RUNNERS: 'true',
-        RUNNER_CHECK_INTERVAL: '2',
-        RUNNER_LABELS: 'hook',
-        ORCHESTRATOR_API_TOKEN: SHARED_TOKEN,
-      },
-      { sim, autoCheck: true },
-    );
-    const stack = await startWebhookStack(h, SECRET);
+    const { sim, stack } = world;
     try {
       // The hook's secret differs from the gateway's: every delivery is refused (401), as a lost one would be.
       sim.control.addWebhook({
@@ -335,33 +291,23 @@ describe('a missed webhook is caught by the poller (automatic mode)', () => {
         }),
       ).toBe(1);
     } finally {
-      await stack.close();
-      await h.close();
-      await sim.close();
+      await world.close();
     }
   });
 });
 
 describe('a signed queued delivery becomes a just-in-time runner (official image preset)', () => {
   it('registers the runner, starts a container holding only the encoded config, and the runner takes the job', async () => {
-    const sim = await startGitHubSim({ tokens: { [TOKEN]: { login: 'octo' } } });
-    sim.control.createRepo({
-      owner: 'octo',
-      name: 'jit',
-      workflows: [{ path: '.github/workflows/ci.yml', content: WORKFLOW }],
-    });
-    const h = await startHarness(
-      {
-        AUTO_CREATE_RUNNERS: 'true',
-        RUNNER_CHECK_INTERVAL: '3600',
-        RUNNER_LABELS: 'hook',
-        ORCHESTRATOR_API_TOKEN: SHARED_TOKEN,
+    const world = await startWebhookWorld({
+      label: 'hook',
+      secret: SECRET,
+      repos: ['jit'],
+      env: {
         RUNNER_COMMAND: '/home/runner/run.sh',
         runnerenv_ACTIONS_RUNNER_INPUT_JITCONFIG: '{jit_config}',
       },
-      { sim, autoCheck: false },
-    );
-    const stack = await startWebhookStack(h, SECRET);
+    });
+    const { sim, h, stack } = world;
     try {
       sim.control.addWebhook({
         url: `${stack.gatewayUrl}/webhooks/github`,
@@ -385,9 +331,7 @@ describe('a signed queued delivery becomes a just-in-time runner (official image
         sim.control.requestCounts().byRoute['POST /repos/{owner}/{repo}/actions/runners/registration-token'],
       ).toBeUndefined();
     } finally {
-      await stack.close();
-      await h.close();
-      await sim.close();
+      await world.close();
     }
   });
 });
