@@ -227,6 +227,9 @@ export async function runChaosBench(settings = chaosSettings()) {
     const idle = starts
       .names((e) => e.labels['gha-ephemeral.orchestrator'] === stack.orchestratorId)
       .filter((name) => !ran.has(name));
+    // A runner that exited non-zero without a job failed at start (an injected fault reached it): its job needed
+    // another runner, as it would with the real image. One that ended cleanly, or was removed idle, was one too many.
+    const failedAtStart = idle.filter((name) => (starts.exitCode(name) ?? 0) !== 0);
     const stale = stack.repos.flatMap((repo) =>
       stack.sim.control.listRunners({ repo: `octo/${repo}` }),
     ).length;
@@ -237,7 +240,8 @@ export async function runChaosBench(settings = chaosSettings()) {
       served: served.length,
       longestWaitSeconds: waits.length ? Math.round(Math.max(...waits) / 100) / 10 : null,
       runnersStarted: started,
-      duplicates: Math.max(0, started - jobs.length),
+      failedAtStart: failedAtStart.length,
+      duplicates: Math.max(0, started - jobs.length - failedAtStart.length),
       runnersWithoutJob: idle,
       leakedContainers: leftContainers,
       staleRegistrations: stale,
@@ -251,9 +255,9 @@ export async function runChaosBench(settings = chaosSettings()) {
 export function formatChaosBench(r) {
   return [
     `Chaos: ${r.jobs} jobs over ${r.settings.repos} repositories, webhooks and polling, ${r.settings.kills} SIGKILLs, ${r.faultsInjected} GitHub faults (seed ${r.settings.seed}).`,
-    `| served | longest wait s | runners started | duplicates | leaked containers | stale registrations |`,
-    `|--:|--:|--:|--:|--:|--:|`,
-    `| ${r.served} of ${r.jobs} | ${r.longestWaitSeconds ?? 'n/a'} | ${r.runnersStarted} | ${r.duplicates} | ${r.leakedContainers} | ${r.staleRegistrations} |`,
+    `| served | longest wait s | runners started | failed at start | duplicates | leaked containers | stale registrations |`,
+    `|--:|--:|--:|--:|--:|--:|--:|`,
+    `| ${r.served} of ${r.jobs} | ${r.longestWaitSeconds ?? 'n/a'} | ${r.runnersStarted} | ${r.failedAtStart} | ${r.duplicates} | ${r.leakedContainers} | ${r.staleRegistrations} |`,
     `Goal: ${r.jobs} of ${r.jobs} served, 0 duplicates, 0 leaks, 0 stale.`,
   ].join('\n');
 }

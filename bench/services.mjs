@@ -104,10 +104,12 @@ export class DockerStarts {
   #events = [];
   #waiters = [];
   #stream;
+  /** Exit codes by runner name, from die events (a runner that failed at start is no duplicate). */
+  #exitCodes = new Map();
 
   static async open(docker) {
     const starts = new DockerStarts();
-    starts.#stream = await docker.getEvents({ filters: { type: ['container'], event: ['start'] } });
+    starts.#stream = await docker.getEvents({ filters: { type: ['container'], event: ['start', 'die'] } });
     let buffered = '';
     starts.#stream.on('data', (chunk) => {
       buffered += chunk.toString();
@@ -123,6 +125,11 @@ export class DockerStarts {
 
   #add(raw) {
     const attributes = raw.Actor?.Attributes ?? {};
+    if ((raw.Action ?? raw.status) === 'die') {
+      const runner = attributes['gha-ephemeral.runner'];
+      if (runner !== undefined) this.#exitCodes.set(runner, Number(attributes.exitCode));
+      return;
+    }
     const event = { time: Number(raw.timeNano) / 1e6, id: raw.id ?? raw.Actor?.ID, labels: attributes };
     this.#events.push(event);
     this.#waiters = this.#waiters.filter((waiter) => {
@@ -150,6 +157,11 @@ export class DockerStarts {
   /** The runner names (`gha-ephemeral.runner`) of the start events seen so far that `predicate` accepts. */
   names(predicate) {
     return this.#events.filter(predicate).map((event) => event.labels['gha-ephemeral.runner']);
+  }
+
+  /** The exit code of a runner's container (by `gha-ephemeral.runner` name), when its die event was seen. */
+  exitCode(runnerName) {
+    return this.#exitCodes.get(runnerName);
   }
 
   /** How many start events seen so far `predicate` accepts. */

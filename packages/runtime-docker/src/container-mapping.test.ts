@@ -59,8 +59,53 @@ describe('toCreateBody', () => {
       Cmd: ['run', '--once'],
       Env: ['A=1', 'B=x=y'],
       Labels: { l: 'v' },
-      HostConfig: { AutoRemove: false, RestartPolicy: { Name: 'no' }, Init: true, NetworkMode: 'net' },
+      HostConfig: {
+        AutoRemove: false,
+        RestartPolicy: { Name: 'no' },
+        Init: true,
+        NetworkMode: 'net',
+        SecurityOpt: ['no-new-privileges:true'],
+        LogConfig: { Type: 'json-file', Config: { 'max-size': '10m', 'max-file': '2' } },
+      },
     });
+  });
+
+  it('sets the limits, swap off, and the entry point', () => {
+    const body = toCreateBody(
+      {
+        name: 'r1',
+        image: 'img',
+        entrypoint: ['/actions-runner/run.sh'],
+        env: {},
+        labels: {},
+        limits: { memoryBytes: 2 ** 30, nanoCpus: 1.5e9, pidsLimit: 512 },
+      },
+      true,
+    );
+    expect(body.Entrypoint).toEqual(['/actions-runner/run.sh']);
+    expect(body).not.toHaveProperty('Cmd');
+    expect(body.HostConfig).toMatchObject({
+      Memory: 2 ** 30,
+      MemorySwap: 2 ** 30,
+      NanoCpus: 1.5e9,
+      PidsLimit: 512,
+    });
+  });
+
+  it('leaves a limit of 0 to the engine (none)', () => {
+    const body = toCreateBody(
+      {
+        name: 'r1',
+        image: 'img',
+        env: {},
+        labels: {},
+        limits: { memoryBytes: 0, nanoCpus: 0, pidsLimit: 0 },
+      },
+      true,
+    );
+    for (const field of ['Memory', 'MemorySwap', 'NanoCpus', 'PidsLimit']) {
+      expect(body.HostConfig).not.toHaveProperty(field);
+    }
   });
 
   it("keeps the image's CMD and the default network when none is given", () => {

@@ -1,5 +1,5 @@
 import type Dockerode from 'dockerode';
-import type { ContainerState, RunnerContainer, RunnerContainerSpec } from './runtime.js';
+import type { ContainerLimits, ContainerState, RunnerContainer, RunnerContainerSpec } from './runtime.js';
 
 const STATES: ReadonlySet<string> = new Set<ContainerState>([
   'created',
@@ -40,6 +40,19 @@ export function fromInspectInfo(info: Dockerode.ContainerInspectInfo): RunnerCon
   };
 }
 
+/** The cgroup limits of a spec as `HostConfig` fields; a limit of 0 (or none) is left to the engine (none). */
+function limitsConfig(limits: ContainerLimits | undefined): Dockerode.HostConfig {
+  const config: Dockerode.HostConfig = {};
+  if (limits?.memoryBytes) {
+    config.Memory = limits.memoryBytes;
+    // Equal to Memory: no swap on top, so a job over its memory is killed at once instead of thrashing the host.
+    config.MemorySwap = limits.memoryBytes;
+  }
+  if (limits?.nanoCpus) config.NanoCpus = limits.nanoCpus;
+  if (limits?.pidsLimit) config.PidsLimit = limits.pidsLimit;
+  return config;
+}
+
 /** The `POST /containers/create` body for a spec. It holds the env, so it is never logged. */
 export function toCreateBody(spec: RunnerContainerSpec, init: boolean): Dockerode.ContainerCreateOptions {
   const hostConfig: Dockerode.HostConfig = {
@@ -49,6 +62,11 @@ export function toCreateBody(spec: RunnerContainerSpec, init: boolean): Dockerod
     RestartPolicy: { Name: 'no' },
     // An init as PID 1 reaps the zombies that job steps leave and forwards SIGTERM to the runner.
     Init: init,
+    // A job's setuid binaries (sudo, su) gain it nothing beyond what it already has.
+    SecurityOpt: ['no-new-privileges:true'],
+    // A chatty or hostile job cannot fill the host's disk through its output: at most 2 × 10 MB kept.
+    LogConfig: { Type: 'json-file', Config: { 'max-size': '10m', 'max-file': '2' } },
+    ...limitsConfig(spec.limits),
   };
   if (spec.network !== undefined) hostConfig.NetworkMode = spec.network;
   const body: Dockerode.ContainerCreateOptions = {
@@ -59,6 +77,7 @@ export function toCreateBody(spec: RunnerContainerSpec, init: boolean): Dockerod
     HostConfig: hostConfig,
   };
   if (spec.command !== undefined && spec.command.length > 0) body.Cmd = [...spec.command];
+  if (spec.entrypoint !== undefined && spec.entrypoint.length > 0) body.Entrypoint = [...spec.entrypoint];
   return body;
 }
 

@@ -8,10 +8,12 @@ import { callEngine, type EngineCallContext } from './engine-call.js';
 import { pullImage } from './image-pull.js';
 import { createSilentLogger, type RuntimeLogger } from './logger.js';
 import { mapWithConcurrency } from './map-with-concurrency.js';
+import { ensureRunnerNetwork } from './runner-network.js';
 import type {
   LabelFilter,
   RunnerContainer,
   RunnerContainerSpec,
+  RunnerNetwork,
   RunnerRuntime,
   CreateOptions,
   RuntimeCallOptions,
@@ -199,6 +201,34 @@ export class DockerRuntime implements RunnerRuntime {
       filter,
       opts.signal,
     );
+  }
+
+  async ensureNetwork(
+    name: string,
+    opts: RuntimeCallOptions & { labels?: Readonly<Record<string, string>> } = {},
+  ): Promise<RunnerNetwork> {
+    const { signal } = opts;
+    try {
+      return await ensureRunnerNetwork(
+        {
+          find: async (network) => {
+            const found = await this.call(`list networks named ${network}`, signal, (abortSignal) =>
+              this.docker.listNetworks({ filters: { name: [network] }, abortSignal }),
+            );
+            // The engine's name filter matches parts of names: keep the exact one.
+            return found.find((candidate) => candidate.Name === network) ?? null;
+          },
+          create: (options) =>
+            this.call(`create network ${name}`, signal, (abortSignal) =>
+              this.docker.createNetwork({ ...options, abortSignal }),
+            ),
+        },
+        name,
+        opts.labels,
+      );
+    } catch (error) {
+      throw this.mapError(`make sure the runner network "${name}" exists`, error, noSecrets, signal);
+    }
   }
 
   /** `POST /containers/create`, pulling the image once when the engine does not have it. */

@@ -1,10 +1,12 @@
 export type {
   ContainerEvent,
+  ContainerLimits,
   ContainerState,
   CreateOptions,
   LabelFilter,
   RunnerContainer,
   RunnerContainerSpec,
+  RunnerNetwork,
   RunnerRuntime,
   RuntimeCallOptions,
   RuntimeEvent,

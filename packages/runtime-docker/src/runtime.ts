@@ -27,14 +27,37 @@ export interface RunnerContainerSpec {
   name: string;
   /** Image reference. When missing locally the adapter tries to pull it once before giving up. */
   image: string;
-  /** Replaces the image's CMD; the image's ENTRYPOINT stays. Arguments are passed as they are, never to a shell. */
+  /** Replaces the image's CMD. Arguments are passed as they are, never to a shell. */
   command?: readonly string[] | undefined;
+  /** Replaces the image's ENTRYPOINT (and then the image's CMD is not used: only `command`). */
+  entrypoint?: readonly string[] | undefined;
+  /** Resource limits; a field of 0 (or left out) means no limit of that kind. */
+  limits?: ContainerLimits | undefined;
   /** Environment of the container. Holds secrets (JIT configs, tokens): never logged nor put in an error. */
   env: Readonly<Record<string, string>>;
   /** Labels, the record of what the container is (`gha-ephemeral.managed=true`, `gha-ephemeral.runner=<id>`, ...). */
   labels: Readonly<Record<string, string>>;
   /** A network name, or `host`; default: the engine's default bridge. The network must exist. */
   network?: string | undefined;
+}
+
+/** What one container may use: enforced by the engine's cgroups. */
+export interface ContainerLimits {
+  /** Memory in bytes; swap is not added on top (a job over its memory is killed, not swapped). */
+  memoryBytes?: number;
+  /** CPU time in billionths of a CPU (`--cpus 2` is 2e9). */
+  nanoCpus?: number;
+  /** Most processes and threads at once (a fork bomb's wall). */
+  pidsLimit?: number;
+}
+
+/** A network for runners, as {@link RunnerRuntime.ensureNetwork} found or made it. */
+export interface RunnerNetwork {
+  name: string;
+  /** True when this call created it. */
+  created: boolean;
+  /** True when containers on it can reach each other (inter-container traffic on). */
+  interContainer: boolean;
 }
 
 /** The engine's life-cycle states of a container (Docker's names). */
@@ -126,6 +149,16 @@ export interface RunnerRuntime {
    * @returns true when the container existed, false when there was nothing to remove.
    */
   remove(idOrName: string, opts?: RuntimeCallOptions): Promise<boolean>;
+
+  /**
+   * The network `name`, created when missing as a bridge on which containers cannot reach each other (nor, being
+   * on a network of their own, the services on other networks), labelled `gha-ephemeral.managed=true`. An existing
+   * one is left as it is and described. Idempotent; two concurrent calls make one network.
+   */
+  ensureNetwork(
+    name: string,
+    opts?: RuntimeCallOptions & { labels?: Readonly<Record<string, string>> },
+  ): Promise<RunnerNetwork>;
 
   /**
    * Live life-cycle events (`started`, `exited`, `removed`) of the containers that carry all of `filter.labels`,

@@ -9,6 +9,7 @@ import {
 import { describeCreateContract } from './contract/create-contract.js';
 import { describeEventsContract } from './contract/events-contract.js';
 import { describeFailureContract } from './contract/failure-contract.js';
+import { describeIsolationContract } from './contract/isolation-contract.js';
 import { describeQueryContract } from './contract/query-contract.js';
 
 export type { RuntimeContractFixtures } from './contract/contract-context.js';
@@ -60,5 +61,6 @@ export function describeRunnerRuntimeContract(
     describeQueryContract(context);
     describeEventsContract(context);
     describeFailureContract(context);
+    describeIsolationContract(context);
   });
 }
