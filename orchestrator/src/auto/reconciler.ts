@@ -3,8 +3,10 @@ import { scopeFromTarget, scopeTarget, type GitHubPort, type GitHubScope } from 
 import type { Logger } from '@gha-ephemeral/logging';
 import type { RunnerService } from '../runners/runner-service.js';
 import { CreationBackoff } from './creation-backoff.js';
-import { scopeKey, type ObservedRunner, type ScopeDemand } from './demand.js';
+import { scopeKey, type ScopeDemand } from './demand.js';
+import { CreationLedger } from './creation-ledger.js';
 import { planRunners, type Plan, type PlanAction, type PlanLimits } from './plan.js';
+import { RunnerObservation, UNREPORTED_GRACE_MS } from './runner-observation.js';
 
 type CreateAction = Extract<PlanAction, { kind: 'create' }>;
 
@@ -60,39 +62,6 @@ export interface PassResult {
   listingReused: boolean;
 }
 
-function addOne(counts: Map<string, number>, key: string): void {
-  counts.set(key, (counts.get(key) ?? 0) + 1);
-}
-
-function observed(runner: Runner): ObservedRunner {
-  return {
-    id: runner.id,
-    scopeKey: scopeKey(scopeFromTarget(runner.scope, runner.target)),
-    labels: runner.labels,
-    state: runner.status,
-    createdAtMs: Date.parse(runner.createdAt),
-    jobId: runner.jobId,
-  };
-}
-
-/** A runner this process is starting, or started a moment ago: the planner must count it before Docker lists it. */
-interface Creation {
-  scopeKey: string;
-  /** When the creation ended (null while it runs). */
-  doneAtMs: number | null;
-  /** The runner it started; null while it runs, or when it failed. */
-  runnerName: string | null;
-}
-
-/**
- * How long a finished creation is remembered: far longer than any listing takes, and than a job's `in_progress`
- * takes to arrive after its runner took it.
- */
-const CREATION_MEMORY_MS = 60_000;
-
-/** How long a runner that took a job is counted against the queued ones while its report has not arrived. */
-const UNREPORTED_GRACE_MS = CREATION_MEMORY_MS;
-
 /** How recent a listing a creations-only pass plans on instead of listing again (see `Reconciler.#listing`). */
 const LISTING_REUSE_MS = 2_000;
 
@@ -124,13 +93,12 @@ export class Reconciler {
   #lastNudgePlanned: Promise<unknown> = Promise.resolve();
   /** The nudged pass that has not started yet, which later nudges join. */
   #waitingNudge: Promise<PassResult> | null = null;
-  /** Runners being started, or started within {@link CREATION_MEMORY_MS}, by job id. */
-  readonly #creations = new Map<number, Creation>();
+  /** Runners being started, or started a moment ago, by job id. */
+  readonly #creations: CreationLedger;
   /** The pass due when runners counted while their reports are awaited stop counting (see `#recheckLater`). */
   #recheck: NodeJS.Timeout | null = null;
   #stopped = false;
-  /** Since when each listed runner has looked busy (or exited) with no webhook report of its job. */
-  #unreportedSince = new Map<string, number>();
+  readonly #observation: RunnerObservation;
   /** The newest listing of the runners, for creations-only passes that follow it closely. */
   #lastListing: Listing | null = null;
   /** Scopes whose creations failed, waiting before they are tried again. */
@@ -142,6 +110,8 @@ export class Reconciler {
     this.#deps = deps;
     this.#now = deps.now ?? Date.now;
     this.backoff = new CreationBackoff(this.#now);
+    this.#creations = new CreationLedger(deps.poolLabels, this.#now);
+    this.#observation = new RunnerObservation(this.#now);
   }
 
   #track<T>(pass: Promise<T>): Promise<T> {
@@ -202,46 +172,6 @@ export class Reconciler {
   }
 
   /**
-   * What this process's own recent creations add to a listing taken from `listedAtMs`: the runners still being
-   * started (or started since, so perhaps not in it), counted as starting runners; and, while webhooks report
-   * jobs, by scope, how many of those already gone took a job not reported yet (each such runner ran one job,
-   * whose `in_progress` is on its way while the job still looks queued).
-   */
-  #recentCreations(
-    listedAtMs: number,
-    listed: readonly Runner[],
-    reports: JobReports | null,
-  ): { starting: ObservedRunner[]; goneUnreported: Map<string, number> } {
-    const now = this.#now();
-    // Whose runner is listed: the job each was started for (a busy one may run another).
-    const listedJobs = new Set(listed.map((runner) => runner.jobId));
-    const starting: ObservedRunner[] = [];
-    const goneUnreported = new Map<string, number>();
-    for (const [jobId, creation] of this.#creations) {
-      if (creation.doneAtMs !== null && now - creation.doneAtMs > CREATION_MEMORY_MS) {
-        this.#creations.delete(jobId);
-      } else if (listedJobs.has(jobId) || (creation.doneAtMs !== null && creation.runnerName === null)) {
-        continue; // listed as it is, or failed: nothing to add
-      } else if (creation.runnerName !== null && reports?.jobRunningOn(creation.runnerName) !== undefined) {
-        continue; // reported to have taken a job, which has left the queued ones: not available
-      } else if (creation.doneAtMs === null || creation.doneAtMs >= listedAtMs) {
-        starting.push({
-          id: `starting-for-job-${jobId}`,
-          scopeKey: creation.scopeKey,
-          labels: this.#deps.poolLabels,
-          state: 'starting',
-          // Never timed out by this pass: the creation itself is bounded (a pull, a start), and listed after.
-          createdAtMs: now,
-          jobId,
-        });
-      } else if (reports !== null) {
-        addOne(goneUnreported, creation.scopeKey);
-      }
-    }
-    return { starting, goneUnreported };
-  }
-
-  /**
    * The runners as Docker and GitHub list them. A creations-only pass plans on a listing begun less than
    * {@link LISTING_REUSE_MS} ago, if there is one (the runners started since count as starting): while Docker
    * starts many containers, a listing waits seconds for the engine, and the last jobs of a burst would wait for it.
@@ -279,43 +209,6 @@ export class Reconciler {
     this.#recheck = null;
   }
 
-  /**
-   * The listed runners as the planner sees them. While webhooks report jobs, a busy runner is matched with the job
-   * it was reported to run, or counted (in `takenUnreported`, by scope) as having taken one whose report is on its
-   * way: GitHub hands a queued job to any idle runner that fits, so the job a runner was started for says nothing
-   * of the one it runs. Without reports (polls alone, whose demand is fresh at each pass), a busy runner is taken
-   * to run the job it was started for.
-   */
-  #observe(
-    runners: readonly Runner[],
-    reports: JobReports | null,
-    takenUnreported: Map<string, number>,
-    reusedListing: boolean,
-  ): ObservedRunner[] {
-    const now = this.#now();
-    const unreportedSince = new Map<string, number>();
-    const listed = runners.map((runner): ObservedRunner => {
-      const seen = observed(runner);
-      if (reports === null) return seen;
-      const running = reports.jobRunningOn(runner.id);
-      // Reported to have taken a job: it will never be free again (one job per runner), whatever the listing
-      // says a moment after (GitHub's busy flag can lag behind the webhook).
-      if (running !== undefined)
-        return seen.state === 'exited' ? seen : { ...seen, state: 'busy', jobId: running };
-      if (seen.state !== 'busy' && seen.state !== 'exited') return seen;
-      // Busy, or exited (it ran its job too, as far as anyone knows), with no report yet: it took one of the
-      // queued jobs, for as long as a report could still be on its way. One never reported (a delivery lost,
-      // or taken before this process started) stops hiding a job after that.
-      const since = this.#unreportedSince.get(runner.id) ?? now;
-      unreportedSince.set(runner.id, since);
-      if (now - since < UNREPORTED_GRACE_MS) addOne(takenUnreported, seen.scopeKey);
-      return seen.state === 'busy' ? { ...seen, jobId: null } : seen;
-    });
-    if (!reusedListing) this.#unreportedSince = unreportedSince;
-    else for (const [name, since] of unreportedSince) this.#unreportedSince.set(name, since);
-    return listed;
-  }
-
   async #pass(readDemand: () => readonly ScopeDemand[], options: PassOptions): Promise<PassResult> {
     const { signal } = options;
     const log = this.#deps.logger;
@@ -326,8 +219,12 @@ export class Reconciler {
     // whose runner may be gone already, must not look queued.
     const demand = readDemand();
     const reports = this.#deps.jobReports?.reportsActive() ? this.#deps.jobReports : null;
-    const { starting, goneUnreported: takenUnreported } = this.#recentCreations(listedAtMs, runners, reports);
-    const listed = this.#observe(runners, reports, takenUnreported, listing.reused);
+    const { starting, goneUnreported: takenUnreported } = this.#creations.recent(
+      listedAtMs,
+      runners,
+      reports,
+    );
+    const listed = this.#observation.observe(runners, reports, takenUnreported, listing.reused);
     const plan = planRunners({
       demand,
       runners: [...listed, ...starting],
@@ -358,7 +255,14 @@ export class Reconciler {
       failures: 0,
       listingReused: listing.reused,
     };
-    const creations = options.removalsOnly ? [] : this.#noteCreations(plan);
+    // Those in a scope that waits after failures are left out: their jobs stay queued until the wait ends.
+    const creations = options.removalsOnly
+      ? []
+      : plan.actions.filter(
+          (action): action is CreateAction =>
+            action.kind === 'create' && !this.backoff.waiting(scopeKey(action.scope)),
+        );
+    this.#creations.begin(creations);
     options.onPlanned?.();
     if (plan.deferredJobs > 0) {
       log.warn(
@@ -368,7 +272,7 @@ export class Reconciler {
     }
     // Removals first: they free the capacity the creations were planned with.
     const stopped = !options.createsOnly && (await this.#applyRemovals(plan, result, signal));
-    if (stopped) for (const action of creations) this.#creationEnded(action.jobId, null);
+    if (stopped) for (const action of creations) this.#creations.end(action.jobId, null);
     else await this.#applyCreations(creations, demand, result, signal);
     if (options.purgeOrphans) {
       const scopes = new Map<string, GitHubScope>();
@@ -490,39 +394,12 @@ export class Reconciler {
         } catch (error) {
           if (this.#creationFailed(error, action, result)) stop = true;
         } finally {
-          this.#creationEnded(action.jobId, runnerName);
+          this.#creations.end(action.jobId, runnerName);
         }
       }
     };
     await Promise.all(Array.from({ length: Math.min(CREATE_CONCURRENCY, creations.length) }, worker));
     // Those never tried (the pass stopped, or was aborted): no runner is on its way for them.
-    for (const action of creations.slice(next)) this.#creationEnded(action.jobId, null);
-  }
-
-  /**
-   * Notes the plan's creations as under way, before anything is awaited: a pass planning next counts them. Those
-   * in a scope that waits after failures are left out: their jobs stay queued until the scope's wait ends.
-   */
-  #noteCreations(plan: Plan): CreateAction[] {
-    const creations = plan.actions.filter(
-      (action): action is CreateAction =>
-        action.kind === 'create' && !this.backoff.waiting(scopeKey(action.scope)),
-    );
-    for (const action of creations) {
-      this.#creations.set(action.jobId, {
-        scopeKey: scopeKey(action.scope),
-        doneAtMs: null,
-        runnerName: null,
-      });
-    }
-    return creations;
-  }
-
-  /** Notes a creation's end: the runner started (its name), or not (null). */
-  #creationEnded(jobId: number, runnerName: string | null): void {
-    const creation = this.#creations.get(jobId);
-    if (creation === undefined || creation.doneAtMs !== null) return;
-    creation.doneAtMs = this.#now();
-    creation.runnerName = runnerName;
+    for (const action of creations.slice(next)) this.#creations.end(action.jobId, null);
   }
 }

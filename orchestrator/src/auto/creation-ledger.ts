@@ -1,0 +1,100 @@
+import type { Runner } from '@gha-ephemeral/contract';
+import type { PlanAction } from './plan.js';
+import type { ObservedRunner } from './demand.js';
+import { scopeKey } from './demand.js';
+import type { JobReports } from './reconciler.js';
+
+type CreateAction = Extract<PlanAction, { kind: 'create' }>;
+
+/** A runner this process is starting, or started a moment ago: the planner must count it before Docker lists it. */
+interface Creation {
+  scopeKey: string;
+  /** When the creation ended (null while it runs). */
+  doneAtMs: number | null;
+  /** The runner it started; null while it runs, or when it failed. */
+  runnerName: string | null;
+}
+
+/**
+ * How long a finished creation is remembered: far longer than any listing takes, and than a job's `in_progress`
+ * takes to arrive after its runner took it.
+ */
+export const CREATION_MEMORY_MS = 60_000;
+
+export function addOne(counts: Map<string, number>, key: string): void {
+  counts.set(key, (counts.get(key) ?? 0) + 1);
+}
+
+/**
+ * The runners this process is starting, or started within {@link CREATION_MEMORY_MS}, by job id: what a pass must
+ * add to a listing that may not show them yet. Entries end after that time, so the ledger stays small.
+ */
+export class CreationLedger {
+  readonly #creations = new Map<number, Creation>();
+  readonly #now: () => number;
+  readonly #poolLabels: readonly string[];
+
+  constructor(poolLabels: readonly string[], now: () => number) {
+    this.#poolLabels = poolLabels;
+    this.#now = now;
+  }
+
+  /** Notes creations as under way, before anything is awaited: a pass planning next counts them. */
+  begin(creations: readonly CreateAction[]): void {
+    for (const action of creations) {
+      this.#creations.set(action.jobId, {
+        scopeKey: scopeKey(action.scope),
+        doneAtMs: null,
+        runnerName: null,
+      });
+    }
+  }
+
+  /** Notes a creation's end: the runner started (its name), or not (null). */
+  end(jobId: number, runnerName: string | null): void {
+    const creation = this.#creations.get(jobId);
+    if (creation === undefined || creation.doneAtMs !== null) return;
+    creation.doneAtMs = this.#now();
+    creation.runnerName = runnerName;
+  }
+
+  /**
+   * What recent creations add to a listing taken from `listedAtMs`: the runners still being started (or started
+   * since, so perhaps not in it), counted as starting runners; and, while webhooks report jobs, by scope, how many
+   * of those already gone took a job not reported yet (each such runner ran one job, whose `in_progress` is on its
+   * way while the job still looks queued).
+   */
+  recent(
+    listedAtMs: number,
+    listed: readonly Runner[],
+    reports: JobReports | null,
+  ): { starting: ObservedRunner[]; goneUnreported: Map<string, number> } {
+    const now = this.#now();
+    // Whose runner is listed: the job each was started for (a busy one may run another).
+    const listedJobs = new Set(listed.map((runner) => runner.jobId));
+    const starting: ObservedRunner[] = [];
+    const goneUnreported = new Map<string, number>();
+    for (const [jobId, creation] of this.#creations) {
+      if (creation.doneAtMs !== null && now - creation.doneAtMs > CREATION_MEMORY_MS) {
+        this.#creations.delete(jobId);
+      } else if (listedJobs.has(jobId) || (creation.doneAtMs !== null && creation.runnerName === null)) {
+        continue; // listed as it is, or failed: nothing to add
+      } else if (creation.runnerName !== null && reports?.jobRunningOn(creation.runnerName) !== undefined) {
+        continue; // reported to have taken a job, which has left the queued ones: not available
+      } else if (creation.doneAtMs === null || creation.doneAtMs >= listedAtMs) {
+        starting.push({
+          id: `starting-for-job-${jobId}`,
+          scopeKey: creation.scopeKey,
+          labels: this.#poolLabels,
+          state: 'starting',
+          // Never timed out by this pass: the creation itself is bounded (a pull, a start), and listed after.
+          createdAtMs: now,
+          jobId,
+        });
+      } else if (reports !== null) {
+        addOne(goneUnreported, creation.scopeKey);
+      }
+    }
+    return { starting, goneUnreported };
+  }
+}
