@@ -2,11 +2,24 @@ import { Writable } from 'node:stream';
 import { startGitHubSim, type GitHubSim } from '@gha-ephemeral/github-sim';
 import { createLogger, type Redactor } from '@gha-ephemeral/logging';
 import { DockerRuntime, type RunnerRuntime } from '@gha-ephemeral/runtime-docker';
-import { removeContainersByLabel, STAND_IN_RUNNER_IMAGE, uniqueId } from '@gha-ephemeral/testkit';
+import {
+  ensureTrustingRunnerImage,
+  issueServerCertificate,
+  removeContainersByLabel,
+  STAND_IN_RUNNER_IMAGE,
+  testCa,
+  uniqueId,
+} from '@gha-ephemeral/testkit';
 import { loadOrchestratorConfig } from '../src/config.js';
+import { MYOUNG34_TEMPLATE } from '../src/runners/template.js';
 import { createOrchestrator, type Orchestrator } from '../src/server.js';
 
 export const TOKEN = `ghp_${'t3st'.repeat(9)}`;
+
+/** The registration-token preset for myoung34/github-runner's own entrypoint, as `runnerenv_*` variables. */
+export const MYOUNG34_PRESET: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(MYOUNG34_TEMPLATE).map(([name, value]) => [`runnerenv_${name}`, value]),
+);
 
 /** Everything the orchestrator wrote to its log, as text. */
 export class LogCapture extends Writable {
@@ -28,6 +41,14 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+/** A simulator that accepts {@link TOKEN} as octo's, over HTTPS with the test CA when `tls`. */
+export async function startHarnessSim(tls: boolean): Promise<GitHubSim> {
+  return startGitHubSim({
+    tokens: { [TOKEN]: { login: 'octo' } },
+    ...(tls ? { tls: await issueServerCertificate(testCa()) } : {}),
+  });
+}
+
 /**
  * A real orchestrator (real Docker engine, real Octokit) wired to a fresh GitHub simulator, with runners of the
  * stand-in image on the host network so they reach the simulator on 127.0.0.1. Each harness has its own
@@ -41,14 +62,19 @@ export async function startHarness(
     autoCheck?: boolean;
     /** How long before `expires_at` the orchestrator replaces an App installation token (default 5 minutes). */
     appTokenRefreshMarginMs?: number;
+    /**
+     * HTTPS as on GitHub: a simulator with a certificate of the run's test CA (unless `sim` is given) and runners
+     * of the stand-in image that trusts it. Organization runners of the myoung34 entrypoint need it.
+     */
+    tls?: boolean;
   } = {},
 ): Promise<Harness> {
-  const sim = overrides.sim ?? (await startGitHubSim({ tokens: { [TOKEN]: { login: 'octo' } } }));
+  const sim = overrides.sim ?? (await startHarnessSim(overrides.tls ?? false));
   const orchestratorId = uniqueId('orch');
   const config = loadOrchestratorConfig({
     GITHUB_RUNNER_TOKEN: TOKEN,
     GITHUB_API_URL: sim.apiUrl,
-    RUNNER_IMAGE: STAND_IN_RUNNER_IMAGE,
+    RUNNER_IMAGE: overrides.tls ? await ensureTrustingRunnerImage() : STAND_IN_RUNNER_IMAGE,
     RUNNER_NETWORK: 'host',
     ORCHESTRATOR_ID: orchestratorId,
     RUNNER_PURGE_INTERVAL: '30',

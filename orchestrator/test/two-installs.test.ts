@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Runner } from '@gha-ephemeral/contract';
-import { startGitHubSim, type GitHubSim } from '@gha-ephemeral/github-sim';
+import type { GitHubSim } from '@gha-ephemeral/github-sim';
 import { removeContainersByLabel, waitFor } from '@gha-ephemeral/testkit';
 import Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, TOKEN, type Harness } from './harness.js';
+import { startHarness, startHarnessSim, type Harness } from './harness.js';
 
 const docker = new Dockerode();
 
@@ -33,7 +33,7 @@ describe('two installs on one organization, with default ids (real engine, one s
         // Short, so that an install's purge removes the idle runners it takes for its own within the test.
         RUNNER_IDLE_TIMEOUT: '5',
       },
-      { sim, autoCheck: false },
+      { sim, autoCheck: false, tls: true },
     );
     harnesses.push(h);
     return h;
@@ -91,7 +91,8 @@ describe('two installs on one organization, with default ids (real engine, one s
   }
 
   beforeAll(async () => {
-    sim = await startGitHubSim({ tokens: { [TOKEN]: { login: 'octo' } } });
+    // Organization scope, so HTTPS as on GitHub (the myoung34 entrypoint registers only at https://).
+    sim = await startHarnessSim(true);
     sim.control.createOrg({ login: 'acme', members: ['octo'] });
     sim.control.createRepo({ owner: 'acme', name: 'app' });
   });

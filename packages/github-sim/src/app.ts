@@ -9,6 +9,8 @@ import { registerRunnerServiceRoutes } from './routes/runner-service.js';
 /** Options of {@link buildSimApp}. */
 export interface BuildSimAppOptions {
   logger?: FastifyServerOptions['logger'];
+  /** Certificate and key (PEM): the app then serves HTTPS. */
+  https?: { cert: string; key: string };
 }
 
 /**
@@ -20,7 +22,13 @@ export function buildSimApp(
   control: SimControl,
   options: BuildSimAppOptions = {},
 ): FastifyInstance {
-  const app = Fastify({ logger: options.logger ?? false, trustProxy: false, forceCloseConnections: true });
+  // Fastify types an HTTPS instance apart; the routes use nothing that differs between the two.
+  const app = Fastify({
+    logger: options.logger ?? false,
+    trustProxy: false,
+    forceCloseConnections: true,
+    ...(options.https ? { https: options.https } : {}),
+  }) as unknown as FastifyInstance;
   // Octokit sends some POSTs with no body at all; GitHub accepts them, so an empty JSON body is no body.
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');

@@ -30,11 +30,16 @@ export interface GitHubSimOptions {
   offlineAfterMs?: number;
   /** State to start with. */
   seed?: SimSeed;
+  /**
+   * Serve HTTPS with this certificate and key (PEM) instead of plain HTTP: what organization runners need, since
+   * the myoung34 image always registers them at `https://GITHUB_HOST/ORG`.
+   */
+  tls?: { cert: string; key: string };
 }
 
 /** A running simulator. */
 export interface GitHubSim {
-  /** The web origin, like `https://github.com` or a GHES host: `http://127.0.0.1:PORT`. */
+  /** The web origin, like `https://github.com` or a GHES host: `http://127.0.0.1:PORT` (`https://` with `tls`). */
   readonly url: string;
   /** The REST base, GHES style: `${url}/api/v3`. The API also answers at the root. */
   readonly apiUrl: string;
@@ -67,7 +72,10 @@ export async function startGitHubSim(options: GitHubSimOptions = {}): Promise<Gi
   const control = new SimControl(ctx);
   for (const [token, info] of Object.entries(options.tokens ?? {})) control.addToken(token, info);
   if (options.seed) applySeed(control, options.seed);
-  const app = buildSimApp(ctx, control, options.logger === undefined ? {} : { logger: options.logger });
+  const app = buildSimApp(ctx, control, {
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
+    ...(options.tls ? { https: options.tls } : {}),
+  });
   const host = options.host ?? '127.0.0.1';
   await app.listen({ host, port: options.port ?? 0 });
   const address = app.server.address();
@@ -79,7 +87,7 @@ export async function startGitHubSim(options: GitHubSimOptions = {}): Promise<Gi
   sweeper.unref();
   const shownHost =
     host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
-  const url = `http://${shownHost}:${port}`;
+  const url = `${options.tls ? 'https' : 'http'}://${shownHost}:${port}`;
   origin = publicUrl ?? url;
   return {
     url,

@@ -12,11 +12,15 @@ export function deriveApiUrl(webUrl: string): string {
 }
 
 /**
- * Turns a `GITHUB_HOST` value into a web origin. The real image takes a bare host (`github.example.com`)
- * and assumes https; a value with a scheme (`http://127.0.0.1:3000`) is kept as it is.
+ * Turns a `GITHUB_HOST` value into a web origin as the myoung34 image's entrypoint does: it strips an `http://`
+ * or `https://` prefix and one trailing `/`, then always uses https (`https://${_GITHUB_HOST}/${ORG_NAME}`), so a
+ * plain-http server cannot serve organization runners.
  */
 export function hostToOrigin(githubHost: string | undefined): string {
   const host = (githubHost ?? '').trim() || 'github.com';
-  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(host) ? host : `https://${host}`;
-  return new URL(withScheme).origin;
+  const bare = host
+    .replace(/^http:\/\//, '')
+    .replace(/^https:\/\//, '')
+    .replace(/\/$/, '');
+  return new URL(`https://${bare}`).origin;
 }

@@ -23,7 +23,8 @@ describe('planFromImageInput', () => {
       noDefaultLabels: false,
       workFolder: '/tmp/w',
       runnerGroup: 'Default',
-      deregisterOnStop: true,
+      exitTrap: true,
+      unsetConfigVars: false,
     });
   });
 
@@ -59,17 +60,17 @@ describe('planFromImageInput', () => {
     expect(plan.accessToken).toBe('A');
   });
 
-  it('builds an org URL from GITHUB_HOST, with or without a scheme', () => {
+  it('builds an org URL from GITHUB_HOST with https always, as the entrypoint strips any scheme', () => {
     expect(
       planFromImageInput(CMD, {
         RUNNER_SCOPE: 'org',
         ORG_NAME: 'acme',
         RUNNER_TOKEN: 'T',
-        GITHUB_HOST: 'http://127.0.0.1:3000',
+        GITHUB_HOST: 'http://127.0.0.1:3000/',
       }),
     ).toMatchObject({
-      url: 'http://127.0.0.1:3000/acme',
-      tokenApiUrl: 'http://127.0.0.1:3000/api/v3',
+      url: 'https://127.0.0.1:3000/acme',
+      tokenApiUrl: 'https://127.0.0.1:3000/api/v3',
       scope: { kind: 'org', org: 'acme' },
     });
     expect(
@@ -88,6 +89,23 @@ describe('planFromImageInput', () => {
     ).toMatchObject({ url: 'https://github.com/acme' });
   });
 
+  it('takes RUNNER_LABELS before LABELS, and honours DISABLE_AUTOMATIC_DEREGISTRATION and UNSET_CONFIG_VARS as the entrypoint does', () => {
+    const env = { REPO_URL: 'https://github.com/o/r', RUNNER_TOKEN: 'T' };
+    expect(planFromImageInput(CMD, { ...env, RUNNER_LABELS: 'x', LABELS: 'y' })).toMatchObject({
+      labels: ['x'],
+    });
+    expect(planFromImageInput(CMD, { ...env, DISABLE_AUTOMATIC_DEREGISTRATION: 'true' })).toMatchObject({
+      exitTrap: false,
+    });
+    // The trap is set only when the value is exactly "false" (or empty, the default).
+    expect(planFromImageInput(CMD, { ...env, DISABLE_AUTOMATIC_DEREGISTRATION: '' })).toMatchObject({
+      exitTrap: true,
+    });
+    expect(planFromImageInput(CMD, { ...env, UNSET_CONFIG_VARS: 'true' })).toMatchObject({
+      unsetConfigVars: true,
+    });
+  });
+
   it('runs a JIT runner from run.sh --jitconfig (as the CMD or run directly) or from the environment', () => {
     expect(planFromImageInput(['/home/runner/run.sh', '--jitconfig', 'J'], {})).toEqual({
       kind: 'jit',
@@ -99,6 +117,10 @@ describe('planFromImageInput', () => {
       jitConfig: 'J3',
     });
     expect(planFromImageInput(['/home/runner/run.sh', '--jitconfig'], {})).toMatchObject({ kind: 'error' });
+    expect(planFromImageInput(['/actions-runner/run.sh'], { ACTIONS_RUNNER_INPUT_JITCONFIG: 'J4' })).toEqual({
+      kind: 'jit',
+      jitConfig: 'J4',
+    });
   });
 
   it('reports missing configuration and runs other commands as they are', () => {

@@ -22,7 +22,10 @@ export type ImagePlan =
       noDefaultLabels: boolean;
       workFolder: string;
       runnerGroup: string;
-      deregisterOnStop: boolean;
+      /** The entrypoint's exit trap (`DISABLE_AUTOMATIC_DEREGISTRATION` is exactly `false`, the default). */
+      exitTrap: boolean;
+      /** `UNSET_CONFIG_VARS=true`: the trap then finds no token, so `config.sh remove --token ''` fails. */
+      unsetConfigVars: boolean;
     }
   | { kind: 'exec'; command: string[] }
   | { kind: 'error'; message: string };
@@ -96,7 +99,8 @@ function registerPlan(env: Env): ImagePlan {
     accessToken,
     app,
     name,
-    labels: (env['LABELS'] || 'default')
+    // The entrypoint's `_LABELS=${RUNNER_LABELS:-${LABELS:-default}}`.
+    labels: (env['RUNNER_LABELS'] || env['LABELS'] || 'default')
       .split(',')
       .map((l) => l.trim())
       .filter(Boolean),
@@ -105,7 +109,8 @@ function registerPlan(env: Env): ImagePlan {
     noDefaultLabels: Boolean(env['NO_DEFAULT_LABELS']),
     workFolder: env['RUNNER_WORKDIR'] || `/_work/${name}`,
     runnerGroup: env['RUNNER_GROUP'] || 'Default',
-    deregisterOnStop: (env['DISABLE_AUTOMATIC_DEREGISTRATION'] ?? 'false') === 'false',
+    exitTrap: (env['DISABLE_AUTOMATIC_DEREGISTRATION'] || 'false') === 'false',
+    unsetConfigVars: env['UNSET_CONFIG_VARS'] === 'true',
   };
 }
 

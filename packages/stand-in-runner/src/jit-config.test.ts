@@ -47,6 +47,8 @@ describe('API URL derivation', () => {
   it('turns GITHUB_HOST into an origin', () => {
     expect(hostToOrigin(undefined)).toBe('https://github.com');
     expect(hostToOrigin('ghe.example.com')).toBe('https://ghe.example.com');
-    expect(hostToOrigin('http://127.0.0.1:3000/')).toBe('http://127.0.0.1:3000');
+    // The myoung34 entrypoint strips the scheme and always uses https.
+    expect(hostToOrigin('http://127.0.0.1:3000/')).toBe('https://127.0.0.1:3000');
+    expect(hostToOrigin('https://ghe.example.com')).toBe('https://ghe.example.com');
   });
 });

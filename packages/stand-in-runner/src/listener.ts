@@ -1,5 +1,6 @@
 import { RunnerExit, statusName } from './errors.js';
 import { TransportError, requestJson, sleep } from './http.js';
+import { runSteps } from './job-steps.js';
 import type { JsonResponse } from './http.js';
 import { RUNNER_VERSION, stamp } from './log.js';
 import type { LogSink } from './log.js';
@@ -8,6 +9,7 @@ import type {
   CreateSessionResponse,
   JobAssignment,
   JobResult,
+  JobStep,
   RunnerCredentials,
   RunnerMessage,
 } from './protocol.js';
@@ -20,7 +22,18 @@ export interface ListenerOptions {
   retryDelayMs: number;
   /** Give up after this many failures in a row; default 60. */
   maxConsecutiveErrors: number;
+  /** The environment of a job's steps; default the runner's own. */
+  stepEnv?: NodeJS.ProcessEnv;
 }
+
+/** A job's end as the runner reports it. */
+interface JobEnd {
+  result: JobResult;
+  log?: string;
+}
+
+/** How often the listener polls (for a cancellation) while steps run, so it notices their end promptly. */
+const STEP_POLL_MS = 1000;
 
 /** How a listener run ended. */
 export interface ListenResult {
@@ -141,21 +154,49 @@ export class Listener {
     return undefined;
   }
 
-  private async runJob(job: JobAssignment): Promise<JobResult | undefined> {
+  private async runJob(job: JobAssignment): Promise<JobEnd | undefined> {
     this.log(`${stamp()}: Running job: ${job.name}`);
+    if (job.steps && job.steps.length > 0) return this.runJobSteps(job, job.steps);
     const deadline = Date.now() + job.durationMs;
     while (Date.now() < deadline) {
       if (this.signal.aborted) return undefined;
       const message = await this.poll(Math.min(deadline - Date.now(), this.options.pollWaitMs));
-      if (message?.type === 'JobCancellation' && message.jobId === job.id) return 'cancelled';
+      if (message?.type === 'JobCancellation' && message.jobId === job.id) return { result: 'cancelled' };
     }
-    return job.result;
+    return { result: job.result };
   }
 
-  private async complete(job: JobAssignment, result: JobResult): Promise<boolean> {
+  /** Runs the steps while polling, so a cancellation (or the runner's stop) kills them. */
+  private async runJobSteps(job: JobAssignment, steps: JobStep[]): Promise<JobEnd | undefined> {
+    const stop = new AbortController();
+    const abort = (): void => stop.abort();
+    this.signal.addEventListener('abort', abort, { once: true });
+    let done = false;
+    let cancelled = false;
+    const running = runSteps(steps, {
+      env: this.options.stepEnv ?? process.env,
+      cwd: this.creds.workFolder,
+      signal: stop.signal,
+    }).finally(() => {
+      done = true;
+    });
+    while (!done && !this.signal.aborted) {
+      const message = await this.poll(STEP_POLL_MS);
+      if (message?.type === 'JobCancellation' && message.jobId === job.id) {
+        cancelled = true;
+        stop.abort();
+      }
+    }
+    const outcome = await running;
+    this.signal.removeEventListener('abort', abort);
+    if (this.signal.aborted) return undefined;
+    return { result: cancelled ? 'cancelled' : (outcome.result ?? 'cancelled'), log: outcome.log };
+  }
+
+  private async complete(job: JobAssignment, end: JobEnd): Promise<boolean> {
     for (;;) {
       try {
-        const res = await this.call('POST', `/jobs/${job.id}/complete`, { body: { result } });
+        const res = await this.call('POST', `/jobs/${job.id}/complete`, { body: end });
         if (res.status === 200) return (res.body as CompleteJobResponse).runnerDeleted;
         if (res.status < 500)
           throw new RunnerExit(1, `Could not report job ${job.name}: ${statusName(res.status)}`);
@@ -180,11 +221,11 @@ export class Listener {
     while (!this.signal.aborted) {
       const message = await this.poll(this.options.pollWaitMs);
       if (message?.type !== 'JobRequest') continue;
-      const result = await this.runJob(message.job);
-      if (result === undefined) break;
-      const deleted = await this.complete(message.job, result);
-      jobs.push({ id: message.job.id, name: message.job.name, result });
-      this.log(`${stamp()}: Job ${message.job.name} completed with result: ${RESULT_WORDS[result]}`);
+      const end = await this.runJob(message.job);
+      if (end === undefined) break;
+      const deleted = await this.complete(message.job, end);
+      jobs.push({ id: message.job.id, name: message.job.name, result: end.result });
+      this.log(`${stamp()}: Job ${message.job.name} completed with result: ${RESULT_WORDS[end.result]}`);
       if (this.creds.ephemeral || deleted) {
         this.sessionId = undefined;
         return { exitCode: 0, reason: 'job-done', jobs };

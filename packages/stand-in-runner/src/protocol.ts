@@ -69,6 +69,12 @@ export interface CreateSessionResponse {
   runner: AgentView;
 }
 
+/** A `run:` step of a job: a shell script the runner runs with `sh -c`. */
+export interface JobStep {
+  name: string;
+  run: string;
+}
+
 /** A job handed to a runner. */
 export interface JobAssignment {
   id: number;
@@ -81,6 +87,11 @@ export interface JobAssignment {
   durationMs: number;
   /** What the runner should report when the job ends normally. */
   result: JobResult;
+  /**
+   * The job's `run:` steps. When present the runner runs them (`sh -c`, in order, stopping at the first that
+   * fails) instead of waiting `durationMs`, and their exit status decides the result.
+   */
+  steps?: JobStep[];
 }
 
 /** A job's outcome as the runner reports it. */
@@ -94,6 +105,8 @@ export type RunnerMessage =
 /** `POST {serviceUrl}/jobs/{jobId}/complete` request body. */
 export interface CompleteJobRequest {
   result: JobResult;
+  /** The steps' output (bounded), as the runner uploads a job's log. */
+  log?: string;
 }
 
 /** `POST {serviceUrl}/jobs/{jobId}/complete` answer. */

@@ -18,12 +18,14 @@ interface CommonOptions {
   retryDelayMs?: number;
   /** Failures in a row before giving up; default 60. */
   maxConsecutiveErrors?: number;
+  /** The environment of job steps (`run:` scripts, run with `sh -c`); default this process's. */
+  stepEnv?: NodeJS.ProcessEnv;
 }
 
 /** Configure with a registration token (like `config.sh`), then run (like `run.sh`). */
 export interface RegisterModeOptions extends CommonOptions, RegistrationInput {
   mode: 'register';
-  /** Unregister (`config.sh remove`) when stopped by the signal, as the myoung34 image does by default. */
+  /** Unregister (`config.sh remove`) when stopped by the signal. The image mirrors the entrypoint's trap instead. */
   deregisterOnStop?: boolean;
 }
 
@@ -50,8 +52,8 @@ export interface StandInRunnerResult {
 
 /**
  * Runs a stand-in runner against the GitHub simulator: registers (or decodes its JIT configuration), opens
- * a session, takes jobs whose labels it has, "runs" each for its duration, reports it, and (ephemeral)
- * exits after one. Used by the stand-in image and by tests in process.
+ * a session, takes jobs whose labels it has, runs each (its `run:` steps with `sh -c`, else waits its duration),
+ * reports it, and (ephemeral) exits after one. Used by the stand-in image and by tests in process.
  */
 export async function runStandInRunner(options: StandInRunnerOptions): Promise<StandInRunnerResult> {
   const log = options.log ?? ((): void => undefined);
@@ -81,6 +83,7 @@ export async function runStandInRunner(options: StandInRunnerOptions): Promise<S
       pollWaitMs: options.pollWaitMs ?? 20_000,
       retryDelayMs: options.retryDelayMs ?? 1000,
       maxConsecutiveErrors: options.maxConsecutiveErrors ?? 60,
+      ...(options.stepEnv ? { stepEnv: options.stepEnv } : {}),
     },
     signal,
   );

@@ -23,6 +23,8 @@ export interface ContainerSpec {
   /** Replaces the image's CMD (the ENTRYPOINT stays). */
   command?: string[];
   entrypoint?: string;
+  /** Default {@link IMAGE}. */
+  image?: string;
 }
 
 /** Starts a detached container on the host network (the simulator listens on 127.0.0.1). */
@@ -37,7 +39,7 @@ export async function startContainer(spec: ContainerSpec): Promise<string> {
     ...LABELS,
     ...env,
     ...entry,
-    IMAGE,
+    spec.image ?? IMAGE,
     ...(spec.command ?? []),
   ]);
 }

@@ -5,3 +5,18 @@ export { uniqueId } from './unique-id.js';
 export { waitFor, type WaitForOptions } from './wait-for.js';
 export { ensureLocalImages, NODE_BASE_IMAGE, STAND_IN_RUNNER_IMAGE } from './local-images.js';
 export { findRepoRoot } from './repo-root.js';
+export {
+  createTestCa,
+  issueServerCertificate,
+  removeTestCa,
+  testCa,
+  TEST_CA_DIR_VARIABLE,
+  type TestCa,
+  type TlsKeyPair,
+} from './test-ca.js';
+export {
+  caFingerprint,
+  ensureTrustingRunnerImage,
+  removeTrustingRunnerImages,
+  TRUSTING_IMAGE_LABEL,
+} from './trusting-image.js';

@@ -127,6 +127,11 @@ export class SimControl {
     return job ? jobView(this.ctx.store, job) : undefined;
   }
 
+  /** The log a runner reported with the job's end (its steps' output), or undefined when none came. */
+  getJobLog(jobId: number): string | undefined {
+    return this.ctx.store.jobs.get(jobId)?.log ?? undefined;
+  }
+
   /** Jobs, oldest first, optionally of one repository and status. */
   listJobs(filter: { repo?: string; status?: string } = {}): JobView[] {
     return [...this.ctx.store.jobs.values()]

@@ -23,6 +23,11 @@ export interface QueueJobSpec {
   conclusion?: 'success' | 'failure';
   /** Initial status: `queued` (default) or `waiting` (an environment awaits approval). */
   status?: 'queued' | 'waiting';
+  /**
+   * `run:` steps (a script, or `{name?, run}`): the runner runs each with `sh -c` in its container and the job
+   * concludes from their exit status; `durationMs` and `conclusion` are then not used. Written to the workflow file.
+   */
+  steps?: (string | { name?: string; run: string })[];
 }
 
 /** A run to queue. */
@@ -46,6 +51,29 @@ function slug(name: string): string {
   );
 }
 
+/** The steps of a job spec as the runner gets them; null when none were given; throws on a malformed one. */
+export function normalizeSteps(steps: QueueJobSpec['steps']): SimJob['steps'] {
+  if (steps === undefined) return null;
+  if (!Array.isArray(steps)) throw new SimInputError('steps must be a list');
+  return steps.map((step, i) => {
+    const run = typeof step === 'string' ? step : step?.run;
+    const name = typeof step === 'object' && typeof step.name === 'string' ? step.name : `Run step ${i + 1}`;
+    if (typeof run !== 'string' || run.trim() === '')
+      throw new SimInputError('every step needs a non-empty run script');
+    return { name, run };
+  });
+}
+
+function stepsYaml(steps: NonNullable<SimJob['steps']>): string {
+  // A literal block keeps any script intact; JSON strings are valid YAML scalars for the name.
+  return steps
+    .map((s) => {
+      const script = s.run.replace(/\n$/, '').split('\n').join('\n          ');
+      return `      - name: ${JSON.stringify(s.name)}\n        run: |\n          ${script}\n`;
+    })
+    .join('');
+}
+
 function workflowYaml(name: string, jobs: QueueJobSpec[]): string {
   const body = jobs
     .map((j, i) => {
@@ -53,7 +81,9 @@ function workflowYaml(name: string, jobs: QueueJobSpec[]): string {
         j.labels.length === 1
           ? JSON.stringify(j.labels[0])
           : `[${j.labels.map((l) => JSON.stringify(l)).join(', ')}]`;
-      return `  ${slug(j.name ?? `job-${i + 1}`)}:\n    runs-on: ${runsOn}\n    steps:\n      - run: echo hello\n`;
+      const given = normalizeSteps(j.steps);
+      const steps = given ? stepsYaml(given) : '      - run: echo hello\n';
+      return `  ${slug(j.name ?? `job-${i + 1}`)}:\n    runs-on: ${runsOn}\n    steps:\n${steps}`;
     })
     .join('');
   return `name: ${name}\non: [push, workflow_dispatch]\njobs:\n${body}`;
@@ -99,6 +129,7 @@ export function queueRun(store: SimStore, spec: QueueRunSpec): { run: SimRun; jo
     ) {
       throw new SimInputError('every job needs a non-empty list of labels');
     }
+    normalizeSteps(j.steps);
   }
   const workflow = ensureWorkflow(store, repo, spec.workflowName ?? 'CI', spec.jobs);
   const now = new Date().toISOString();
@@ -139,6 +170,8 @@ export function queueRun(store: SimStore, spec: QueueRunSpec): { run: SimRun; jo
       durationMs: Math.max(0, j.durationMs ?? DEFAULT_DURATION_MS),
       outcome: j.conclusion ?? 'success',
       cancelRequested: false,
+      steps: normalizeSteps(j.steps),
+      log: null,
     };
     store.jobs.set(job.id, job);
     return job;

@@ -44,6 +44,8 @@ export interface NewRunner {
 }
 
 const HOUR_MS = 3_600_000;
+/** A job log is kept to its end, bounded, so a step that floods its output cannot exhaust the simulator. */
+const MAX_LOG_CHARS = 1_000_000;
 const RESULT_TO_CONCLUSION: Record<JobResult, JobConclusion> = {
   succeeded: 'success',
   failed: 'failure',
@@ -191,6 +193,7 @@ export class RunnerService {
       labels: [...queued.labels],
       durationMs: queued.durationMs,
       result: queued.outcome === 'failure' ? 'failed' : 'succeeded',
+      ...(queued.steps ? { steps: queued.steps.map((step) => ({ ...step })) } : {}),
     };
     return { type: 'JobRequest', messageId: session.nextMessageId++, job };
   }
@@ -238,11 +241,12 @@ export class RunnerService {
     });
   }
 
-  /** Records a job's end as the runner reports it; an ephemeral runner is then unregistered. */
-  completeJob(runner: SimRunner, jobId: number, result: JobResult): { runnerDeleted: boolean } {
+  /** Records a job's end (and its log) as the runner reports it; an ephemeral runner is then unregistered. */
+  completeJob(runner: SimRunner, jobId: number, result: JobResult, log?: string): { runnerDeleted: boolean } {
     const job = this.store.jobs.get(jobId);
     if (!job || runner.jobId !== jobId)
       throw new RunnerServiceError(409, 'job_not_held', `Job ${jobId} is not held by this runner`);
+    if (log !== undefined) job.log = log.slice(-MAX_LOG_CHARS);
     completeJob(this.store, job, job.cancelRequested ? 'cancelled' : RESULT_TO_CONCLUSION[result]);
     if (runner.session) runner.session.lastSeenAt = Date.now();
     if (!runner.ephemeral) return { runnerDeleted: false };

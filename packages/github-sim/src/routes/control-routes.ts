@@ -77,6 +77,11 @@ export function registerControlRoutes(app: FastifyInstance, control: SimControl)
     if (!job) throw new SimInputError('job not found', 404);
     return job;
   });
+  app.get('/_sim/jobs/:id/log', async (request, reply) => {
+    const log = control.getJobLog(idOf(request.params));
+    if (log === undefined) throw new SimInputError('no log for that job', 404);
+    return reply.type('text/plain; charset=utf-8').send(log);
+  });
   app.post('/_sim/jobs/:id/cancel', async (request) => ({
     cancelled: control.cancelJob(idOf(request.params)),
   }));

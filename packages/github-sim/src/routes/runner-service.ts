@@ -2,8 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type {
   AddAgentRequest,
   AddAgentResponse,
+  CompleteJobRequest,
   CreateSessionResponse,
-  JobResult,
 } from '@gha-ephemeral/stand-in-runner';
 import type { SimContext } from '../app-context.js';
 import { RunnerServiceError } from '../engine/runner-service.js';
@@ -133,12 +133,13 @@ export function registerRunnerServiceRoutes(app: FastifyInstance, ctx: SimContex
 
   app.post('/_runner/jobs/:jobId/complete', async (request, reply) => {
     const runner = svc.authenticate(bearer(request));
-    const result = (request.body as { result?: JobResult } | undefined)?.result;
+    const body = request.body as Partial<CompleteJobRequest> | undefined;
+    const result = body?.result;
     if (result !== 'succeeded' && result !== 'failed' && result !== 'cancelled') {
       throw new RunnerServiceError(400, 'invalid', 'result must be succeeded, failed or cancelled');
     }
-    return reply
-      .code(200)
-      .send(svc.completeJob(runner, Number((request.params as { jobId: string }).jobId), result));
+    const log = typeof body?.log === 'string' ? body.log : undefined;
+    const jobId = Number((request.params as { jobId: string }).jobId);
+    return reply.code(200).send(svc.completeJob(runner, jobId, result, log));
   });
 }

@@ -113,6 +113,10 @@ export interface SimJob {
   /** The conclusion a runner reports when the job ends normally. */
   outcome: 'success' | 'failure';
   cancelRequested: boolean;
+  /** `run:` steps the runner executes; null for a job that only "runs" for `durationMs`. */
+  steps: { name: string; run: string }[] | null;
+  /** The log the runner reported with the job's end, or null. */
+  log: string | null;
 }
 
 /** Where a runner is registered. */
