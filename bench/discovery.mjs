@@ -47,6 +47,8 @@ async function measure(sim, token, conditional, settings) {
     mode: 'all',
     organizations: [],
     refreshIntervalMs: Number.MAX_SAFE_INTEGER,
+    // The cost of discovery alone: every repository passes the public-repository rule.
+    visibility: { allows: () => true },
     logger,
   });
   const started = performance.now();

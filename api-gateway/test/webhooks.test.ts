@@ -113,6 +113,7 @@ describe('GitHub webhooks on the gateway', () => {
           createdAt: '2026-01-01T10:00:00Z',
         },
         repository: 'octo-org/octo-repo',
+        repositoryPrivate: true,
         organization: 'octo-org',
       },
     ]);

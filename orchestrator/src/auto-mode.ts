@@ -6,6 +6,7 @@ import { JobPoller } from './auto/job-poller.js';
 import { Reconciler } from './auto/reconciler.js';
 import type { OrchestratorConfig } from './config.js';
 import type { AutoMode } from './loops.js';
+import type { RepositoryVisibility } from './runners/repository-visibility.js';
 import type { RunnerService } from './runners/runner-service.js';
 import type { GitHubPort } from '@gha-ephemeral/github';
 
@@ -14,6 +15,7 @@ export function createAutoMode(options: {
   config: OrchestratorConfig;
   github: GitHubPort & DiscoverySource;
   runners: RunnerService;
+  visibility: RepositoryVisibility;
   logger: Logger;
   nextPollDelayMs?: (baseMs: number) => number;
 }): AutoMode {
@@ -24,6 +26,7 @@ export function createAutoMode(options: {
     mode: config.DISCOVERY_MODE,
     organizations: config.GITHUB_ORGANIZATION,
     refreshIntervalMs: config.DISCOVERY_REFRESH_INTERVAL * 1000,
+    visibility: options.visibility,
     logger: logger.child({ component: 'poller' }),
   });
   const book = new DemandBook();

@@ -17,6 +17,7 @@ const errors = (...names: string[]): Json =>
 const ERROR_STATUS: Readonly<Record<string, string>> = {
   BadRequest: '400',
   Unauthorized: '401',
+  Forbidden: '403',
   NotFound: '404',
   TooLarge: '413',
   UnsupportedMediaType: '415',
@@ -42,6 +43,9 @@ export function errorResponses(): Json {
     Unauthorized: error(
       '`auth.missing` (no `Authorization` header), `auth.invalid` (unknown key or not the Bearer scheme) or `auth.not_configured` (the gateway has no `GATEWAY_API_KEYS`).',
       { headers: { 'WWW-Authenticate': { schema: { type: 'string' } } } },
+    ),
+    Forbidden: error(
+      "`runner.public_repository`: the repository is public, and any fork's pull request could run code on the runner; the orchestrator refuses it unless `ALLOW_PUBLIC_REPOSITORIES=true`.",
     ),
     NotFound: error('`runner.not_found`: no runner has this id (it may have finished its job and gone).'),
     TooLarge: error('`request.too_large`: the body is over 64 KiB.'),
@@ -242,6 +246,7 @@ export function paths(): Json {
           ...errors(
             'BadRequest',
             'Unauthorized',
+            'Forbidden',
             'TooLarge',
             'UnsupportedMediaType',
             'RateLimited',

@@ -28,7 +28,11 @@ const Payload = z.object({
     runner_name: text(LIMITS.runnerName, 'a runner name').nullish(),
     created_at: text(LIMITS.timestamp, 'a timestamp').nullish(),
   }),
-  repository: z.object({ full_name: text(MAX_FULL_NAME, 'a repository full name') }),
+  repository: z.object({
+    full_name: text(MAX_FULL_NAME, 'a repository full name'),
+    // GitHub always sends it; the orchestrator refuses public repositories and asks GitHub when it is missing.
+    private: z.boolean().nullish(),
+  }),
   organization: z.object({ login: text(39, 'an organization login') }).nullish(),
 });
 
@@ -66,6 +70,7 @@ export function normalizeWorkflowJob(payload: unknown, deliveryId: string): Norm
       createdAt: job.created_at ?? null,
     },
     repository: repository.full_name,
+    ...(typeof repository.private === 'boolean' ? { repositoryPrivate: repository.private } : {}),
     organization: organization?.login ?? null,
   });
   return event.success

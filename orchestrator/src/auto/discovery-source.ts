@@ -7,6 +7,8 @@ export interface DiscoveredRepository {
   fullName: string;
   archived: boolean;
   disabled: boolean;
+  /** False for a public repository: refused unless `ALLOW_PUBLIC_REPOSITORIES=true`. */
+  private: boolean;
 }
 
 /** A workflow of a repository. */

@@ -1,6 +1,7 @@
 import type { WorkflowJobEvent } from '@gha-ephemeral/contract';
 import { createLogger } from '@gha-ephemeral/logging';
 import { describe, expect, it } from 'vitest';
+import { RepositoryVisibility } from '../runners/repository-visibility.js';
 import type { RunnerService } from '../runners/runner-service.js';
 import { DemandBook } from './demand-book.js';
 import type { ScopeDemand } from './demand.js';
@@ -11,7 +12,17 @@ import type { Reconciler } from './reconciler.js';
 // runner service one that records removals (the real ones are exercised end to end in orchestrator/test).
 const POOL = ['self-hosted', 'Linux', 'X64'];
 
-function setUp() {
+/** Repositories as the stand-in GitHub knows them: `octo/open` is public, every other one private. */
+const lookups: string[] = [];
+const github = {
+  getRepository: async (repository: string) => {
+    lookups.push(repository);
+    const [owner = '', name = ''] = repository.split('/');
+    return { owner, name, fullName: repository, archived: false, disabled: false, private: name !== 'open' };
+  },
+};
+
+function setUp(options: { allowPublic?: boolean } = {}) {
   const book = new DemandBook();
   const planned: ScopeDemand[][] = [];
   const removed: string[] = [];
@@ -33,12 +44,22 @@ function setUp() {
     book,
     reconciler,
     runners,
+    visibility: new RepositoryVisibility({
+      github,
+      allowPublic: options.allowPublic ?? false,
+      logger: createLogger({ service: 'test', level: 'ERROR' }).logger,
+    }),
     logger: createLogger({ service: 'test', level: 'ERROR' }).logger,
     mode: 'all',
     organizations: [],
   });
   let deliveries = 0;
-  const deliver = (action: WorkflowJobEvent['action'], jobId: number, runnerName: string | null = null) =>
+  const deliver = (
+    action: WorkflowJobEvent['action'],
+    jobId: number,
+    runnerName: string | null = null,
+    repo: { repository?: string; repositoryPrivate?: boolean } = {},
+  ) =>
     events.handle({
       deliveryId: `delivery-${(deliveries += 1)}`,
       action,
@@ -50,7 +71,8 @@ function setUp() {
         runnerName,
         createdAt: '2026-01-01T00:00:00Z',
       },
-      repository: 'octo/hello',
+      repository: repo.repository ?? 'octo/hello',
+      ...(repo.repositoryPrivate === undefined ? {} : { repositoryPrivate: repo.repositoryPrivate }),
       organization: null,
     });
   const queuedJobs = () => book.demand().flatMap(({ jobs }) => jobs.map((job) => job.id));
@@ -94,5 +116,39 @@ describe('JobEvents: a job only moves forward', () => {
     expect(queuedJobs()).toEqual([]);
     expect(await deliver('queued', 5)).toBe('queued');
     expect(queuedJobs()).toEqual([5]);
+  });
+});
+
+describe('JobEvents: public repositories', () => {
+  it('refuses a queued job of a public repository: no demand, no pass', async () => {
+    const { deliver, queuedJobs, planned } = setUp();
+    const open = { repository: 'octo/open', repositoryPrivate: false };
+    expect(await deliver('queued', 10, null, open)).toBe('refused');
+    expect(queuedJobs()).toEqual([]);
+    expect(planned).toEqual([]);
+    expect(await deliver('queued', 11, null, { repository: 'octo/closed', repositoryPrivate: true })).toBe(
+      'queued',
+    );
+    expect(queuedJobs()).toEqual([11]);
+  });
+
+  it('asks GitHub when the delivery lacks the flag, once while the answer is fresh', async () => {
+    const { deliver, queuedJobs } = setUp();
+    lookups.length = 0;
+    expect(await deliver('queued', 20, null, { repository: 'octo/open' })).toBe('refused');
+    expect(await deliver('queued', 21, null, { repository: 'octo/open' })).toBe('refused');
+    expect(lookups).toEqual(['octo/open']);
+    expect(queuedJobs()).toEqual([]);
+  });
+
+  it('takes a public repository’s job with ALLOW_PUBLIC_REPOSITORIES=true, without asking GitHub', async () => {
+    const { deliver, queuedJobs } = setUp({ allowPublic: true });
+    lookups.length = 0;
+    expect(await deliver('queued', 30, null, { repository: 'octo/open', repositoryPrivate: false })).toBe(
+      'queued',
+    );
+    expect(await deliver('queued', 31, null, { repository: 'octo/open' })).toBe('queued');
+    expect(lookups).toEqual([]);
+    expect(queuedJobs()).toEqual([30, 31]);
   });
 });

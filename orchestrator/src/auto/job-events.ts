@@ -2,6 +2,7 @@ import type { WorkflowJobEvent } from '@gha-ephemeral/contract';
 import { BoundedMap } from '@gha-ephemeral/primitives';
 import type { GitHubScope } from '@gha-ephemeral/github';
 import type { Logger } from '@gha-ephemeral/logging';
+import type { RepositoryVisibility } from '../runners/repository-visibility.js';
 import type { RunnerService } from '../runners/runner-service.js';
 import type { DemandBook } from './demand-book.js';
 import { JobStates } from './job-states.js';
@@ -12,13 +13,15 @@ import type { Reconciler } from './reconciler.js';
 const REMEMBERED_DELIVERIES = 10_000;
 
 /** What became of one delivery. */
-export type JobEventOutcome = 'duplicate' | 'ignored' | 'queued' | 'started' | 'completed';
+export type JobEventOutcome = 'duplicate' | 'ignored' | 'refused' | 'queued' | 'started' | 'completed';
 
 export interface JobEventsDeps {
   book: DemandBook;
   /** Null when automatic mode is off: queued jobs are then left to whoever creates runners. */
   reconciler: Reconciler | null;
   runners: RunnerService;
+  /** Whether runners may serve a repository (no public one unless `ALLOW_PUBLIC_REPOSITORIES=true`). */
+  visibility: Pick<RepositoryVisibility, 'allows' | 'allowsRepository'>;
   logger: Logger;
   mode: 'all' | 'organization';
   organizations: readonly string[];
@@ -33,7 +36,8 @@ export interface JobEventsDeps {
  * the safety net). A redelivery (same `X-GitHub-Delivery`) does nothing, and neither does a delivery that would
  * move its job back (`queued` after `in_progress` or `completed`, `in_progress` after `completed`): the signature
  * does not cover the delivery id, so a captured `queued` body sent again under fresh ids must not bring a finished
- * job back as demand.
+ * job back as demand. A `queued` job of a public repository is `refused` (no demand, no runner) unless
+ * `ALLOW_PUBLIC_REPOSITORIES=true`; the delivery is still answered 2xx.
  */
 export class JobEvents {
   readonly #deps: JobEventsDeps;
@@ -107,6 +111,14 @@ export class JobEvents {
       });
   }
 
+  /** The repository's visibility as the delivery says, else as GitHub answers (a payload that lacked the flag). */
+  async #allowed(event: WorkflowJobEvent, signal?: AbortSignal): Promise<boolean> {
+    const { visibility } = this.#deps;
+    return event.repositoryPrivate === undefined
+      ? visibility.allowsRepository(event.repository, 'webhook', { signal })
+      : visibility.allows(event.repository, event.repositoryPrivate, 'webhook');
+  }
+
   async #act(event: WorkflowJobEvent, signal?: AbortSignal): Promise<JobEventOutcome> {
     const { book, logger } = this.#deps;
     const log = logger.child({ delivery: event.deliveryId, job: event.job.id, repository: event.repository });
@@ -122,6 +134,7 @@ export class JobEvents {
           log.debug({ labels: event.job.labels }, 'queued job is not for this pool');
           return 'ignored';
         }
+        if (!(await this.#allowed(event, signal))) return 'refused';
         book.add(scope, {
           id: event.job.id,
           runId: event.job.runId,

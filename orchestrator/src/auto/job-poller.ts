@@ -4,6 +4,7 @@ import type { Logger } from '@gha-ephemeral/logging';
 import { BoundedMap, KeyedBackoff } from '@gha-ephemeral/primitives';
 import { scopeKey, type QueuedJob, type ScopeDemand } from './demand.js';
 import type { DiscoveredRepository, DiscoverySource } from './discovery-source.js';
+import type { RepositoryVisibility } from '../runners/repository-visibility.js';
 
 export interface JobPollerOptions {
   source: DiscoverySource;
@@ -15,6 +16,8 @@ export interface JobPollerOptions {
   organizations: readonly string[];
   /** How often the repository list and the workflow analysis are refreshed (`DISCOVERY_REFRESH_INTERVAL`). */
   refreshIntervalMs: number;
+  /** Whether runners may serve a repository (no public one unless `ALLOW_PUBLIC_REPOSITORIES=true`). */
+  visibility: Pick<RepositoryVisibility, 'allows'>;
   logger: Logger;
   now?: () => number;
 }
@@ -152,7 +155,11 @@ export class JobPoller {
     };
     await Promise.all(Array.from({ length: DISCOVERY_CONCURRENCY }, worker));
     if (signal?.aborted) return;
-    const watched = all.filter((_, index) => verdicts[index]);
+    // Public ones are dropped after the analysis, so that only those that would have had runners are logged.
+    const watched = all.filter(
+      ({ repo }, index) =>
+        verdicts[index] && this.#options.visibility.allows(repo.fullName, repo.private, 'discovery'),
+    );
     this.#watched = watched;
     this.#refreshedAt = this.#now();
     logger.info(

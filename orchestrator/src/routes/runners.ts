@@ -8,6 +8,7 @@ import {
 } from '@gha-ephemeral/contract';
 import { scopeFromTarget } from '@gha-ephemeral/github';
 import type { FastifyPluginAsync } from 'fastify';
+import type { RepositoryVisibility } from '../runners/repository-visibility.js';
 import type { RunnerService } from '../runners/runner-service.js';
 
 /** Turns an API request body into the service's command. */
@@ -19,8 +20,15 @@ function toCommand(body: CreateRunnersRequest) {
   return { scope, labels: body.labels ?? [], count: body.count ?? 1 };
 }
 
+/** What the runner routes use. */
+export interface RunnerRoutesOptions {
+  runners: RunnerService;
+  /** Refuses a public repository (403) unless `ALLOW_PUBLIC_REPOSITORIES=true`. */
+  visibility: Pick<RepositoryVisibility, 'ensureAllowed'>;
+}
+
 /** The runner routes of CONTRACT.md: reads under `/runners` and `/api/v1/runners`, writes under `/api/v1`. */
-export const runnerRoutes: FastifyPluginAsync<{ runners: RunnerService }> = async (app, { runners }) => {
+export const runnerRoutes: FastifyPluginAsync<RunnerRoutesOptions> = async (app, { runners, visibility }) => {
   for (const prefix of ['', '/api/v1']) {
     app.get(`${prefix}/runners`, async (): Promise<RunnerList> => {
       const list = await runners.list();
@@ -34,8 +42,10 @@ export const runnerRoutes: FastifyPluginAsync<{ runners: RunnerService }> = asyn
 
   app.post('/api/v1/runners', async (request, reply) => {
     const body = parseOrThrow(CreateRunnersRequest, request.body, 'request body');
+    const command = toCommand(body);
+    await visibility.ensureAllowed(command.scope);
     // Not tied to the client's connection: a runner half made because a client went away would be worse.
-    const created = await runners.create(toCommand(body));
+    const created = await runners.create(command);
     const response: CreateRunnersResponse = { runners: created };
     return reply.status(201).send(response);
   });

@@ -19,6 +19,7 @@ export const ErrorCodes = {
   'runner.capacity_reached': { statusCode: 429, retryable: true },
   'runner.template_invalid': { statusCode: 500, retryable: false },
   'runner.create_failed': { statusCode: 502, retryable: true },
+  'runner.public_repository': { statusCode: 403, retryable: false },
   // upstream: GitHub
   'github.unauthorized': { statusCode: 502, retryable: false },
   'github.forbidden': { statusCode: 502, retryable: false },

@@ -30,7 +30,7 @@ describe('WorkflowJobEvent', () => {
     expect(
       problems(
         event({
-          labels: Array.from({ length: WORKFLOW_JOB_LIMITS.labels }, () => 'l'.repeat(100)),
+          labels: Array.from({ length: WORKFLOW_JOB_LIMITS.labels }, () => 'l'.repeat(256)),
           runnerName: 'r'.repeat(64),
           status: 'in_progress',
           createdAt: '2022-03-04T18:51:19.000-05:00',
@@ -46,9 +46,9 @@ describe('WorkflowJobEvent', () => {
       /job\.runnerName: a runner name is at most 64/,
     ],
     [
-      'a label over 100 characters',
-      { labels: ['self-hosted', 'x'.repeat(101)] },
-      /job\.labels\.1: a label is at most 100/,
+      'a label over 256 characters',
+      { labels: ['self-hosted', 'x'.repeat(257)] },
+      /job\.labels\.1: a label is at most 256/,
     ],
     [
       'more than 100 labels',

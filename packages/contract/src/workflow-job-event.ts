@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { OrganizationName, RepositoryFullName } from './names.js';
+import { LABEL_MAX_LENGTH, OrganizationName, RepositoryFullName } from './names.js';
 
 /**
  * Bounds on the strings of a `workflow_job` event. A delivery is unauthenticated until its signature is checked,
@@ -8,8 +8,8 @@ import { OrganizationName, RepositoryFullName } from './names.js';
 export const WORKFLOW_JOB_LIMITS = {
   /** GitHub refuses runner names longer than 64 characters (config.sh and the JIT configuration API). */
   runnerName: 64,
-  /** This product's label rule (names.ts `LABEL`): a longer `runs-on` label could match no pool anyway. */
-  labelLength: 100,
+  /** GitHub's limit on a runner label (names.ts `LABEL`): a longer `runs-on` label could match no runner anyway. */
+  labelLength: LABEL_MAX_LENGTH,
   /** GitHub's runner label API takes at most 100 labels; a job asking for more can match no runner. */
   labels: 100,
   /** GitHub's statuses (`queued`, `in_progress`, `completed`, `waiting`, `requested`, `pending`) are short words. */
@@ -43,6 +43,8 @@ export const WorkflowJobEvent = z
       createdAt: bounded(WORKFLOW_JOB_LIMITS.timestamp, 'a timestamp').nullable(),
     }),
     repository: RepositoryFullName,
+    /** GitHub's `repository.private` (true for internal ones too); absent when the payload lacked it. */
+    repositoryPrivate: z.boolean().optional(),
     /** The organization that owns the repository, when it is one. */
     organization: OrganizationName.nullable(),
   })

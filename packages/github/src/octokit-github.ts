@@ -194,6 +194,12 @@ export class OctokitGitHub implements GitHubPort {
     );
   }
 
+  getRepository(repo: RepositoryRef, options?: CallOptions): Promise<GitHubRepository> {
+    return this.#call(`read repository ${repoName(repo)}`, () =>
+      discovery.getRepository(this.#octokit, repo, options),
+    );
+  }
+
   listWorkflows(repo: RepositoryRef, options?: ListOptions): Promise<GitHubWorkflow[]> {
     return this.#call(`list the workflows of ${repoName(repo)}`, () =>
       discovery.listWorkflows(this.#octokit, repo, options),

@@ -93,6 +93,11 @@ export interface GitHubPort {
   /** Every repository of an organization (`GET /orgs/{org}/repos`, all types). Unknown organization: `github.not_found`. */
   listOrganizationRepositories(org: string, options?: ListOptions): Promise<GitHubRepository[]>;
   /**
+   * One repository (`GET /repos/{owner}/{repo}`), conditional like the listings. Unknown, or out of the
+   * credentials' reach: `github.not_found`. `private` is true for private and internal repositories.
+   */
+  getRepository(repo: RepositoryRef, options?: CallOptions): Promise<GitHubRepository>;
+  /**
    * The workflows registered in a repository, any state (only `active` ones run). Paths outside
    * `.github/workflows/` are GitHub's own dynamic workflows (CodeQL, Dependabot), which have no file.
    */

@@ -106,6 +106,20 @@ describe('discovery against the simulator', () => {
     });
   });
 
+  it('reads one repository with its private flag, conditionally; an unknown one is github.not_found', async () => {
+    const { github } = gitHubFor(sim);
+    expect(await github.getRepository('alice/own')).toMatchObject({ fullName: 'alice/own', private: false });
+    expect(await github.getRepository({ owner: 'acme', name: 'repo-001' })).toMatchObject({ private: true });
+    sim.control.resetCounts();
+    await github.getRepository('alice/own');
+    expect(sim.control.requestCounts().byRoute['GET /repos/{owner}/{repo}']).toMatchObject({
+      total: 1,
+      charged: 0,
+      notModified: 1,
+    });
+    await expect(github.getRepository('alice/missing')).rejects.toMatchObject({ code: 'github.not_found' });
+  });
+
   it('lists workflows and reads a file again only when it changed', async () => {
     const { fullName } = sim.control.createRepo({
       owner: 'acme',

@@ -1,3 +1,4 @@
+import { AppError } from '@gha-ephemeral/contract';
 import { statusOf } from '../errors.js';
 import type { GitHubOctokit } from '../octokit-client.js';
 import type { CallOptions } from '../port.js';
@@ -93,6 +94,22 @@ export async function listOrganizationRepositories(
     options,
   );
   return mapItems(items, toRepository);
+}
+
+/** `GET /repos/{owner}/{repo}`: one repository (its `private` flag, say). Not found: GitHub's 404, thrown. */
+export async function getRepository(
+  octokit: GitHubOctokit,
+  repo: RepositoryRef,
+  options?: CallOptions,
+): Promise<GitHubRepository> {
+  const response = await octokit.request('GET /repos/{owner}/{repo}', {
+    ...repoParams(repo),
+    request: requestOf(options),
+  });
+  const mapped = toRepository(response.data);
+  if (mapped !== null) return mapped;
+  const { owner, name } = repositoryParts(repo);
+  throw new AppError('github.unavailable', `GitHub answered for ${owner}/${name} without a repository name`);
 }
 
 /** `GET /repos/{owner}/{repo}/actions/workflows`. */

@@ -19,6 +19,7 @@ export interface GitHubRepository {
   archived: boolean;
   /** Blocked by GitHub (its contents answer 403). Callers skip it. */
   disabled: boolean;
+  /** Private or internal (`visibility`): false only for a public repository, which anyone may fork. */
   private: boolean;
 }
 
