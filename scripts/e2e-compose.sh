@@ -196,6 +196,31 @@ docker exec "$orchestrator_container" grep -qE "^Groups:.*\b$socket_gid\b" /proc
   fail "the orchestrator is not in the Docker socket's group ($socket_gid)"
 pass "the orchestrator runs as the node user (uid 1000) with the Docker socket's group"
 
+# The orchestrator's API: a token made at this first start (the orchestrator-token service), required on every
+# runner route, and a port that nothing on the orchestrator's way out (egress) reaches.
+[ "$(docker inspect -f '{{ .State.ExitCode }}' "$(compose ps -q orchestrator-token)")" = 0 ] ||
+  fail "the orchestrator-token service did not complete"
+gateway_container=$(compose ps -q api-gateway)
+# ask_orchestrator URL [TOKEN]: the status the orchestrator answers, or "none" when nothing answers in 3 s.
+ask_js='const [url, token] = process.argv.slice(1);
+fetch(url, { headers: token ? { authorization: "Bearer " + token } : {}, signal: AbortSignal.timeout(3000) })
+  .then((r) => console.log(r.status), () => console.log("none"))'
+api="http://orchestrator:$orchestrator_port/api/v1/runners"
+[ "$(docker exec "$gateway_container" node -e "$ask_js" "$api")" = 401 ] ||
+  fail "the orchestrator answers its API without the token"
+[ "$(docker exec "$gateway_container" node -e "$ask_js" "$api" wrong-token)" = 401 ] ||
+  fail "the orchestrator answers its API with a wrong token"
+token=$(docker exec "$gateway_container" cat /run/gha-ephemeral/orchestrator-api-token)
+[ "${#token}" -ge 32 ] || fail "the generated orchestrator API token is shorter than 32 characters"
+[ "$(docker exec "$gateway_container" node -e "$ask_js" "$api" "$token")" = 200 ] ||
+  fail "the orchestrator refuses the token from the orchestrator-token volume"
+pass "the orchestrator's API needs the token made at the first start (401 without it or with a wrong one)"
+egress_ip=$(docker inspect -f "{{ (index .NetworkSettings.Networks \"${project}_egress\").IPAddress }}" "$orchestrator_container")
+answer=$(docker run --rm --network "${project}_egress" --entrypoint node "$registry/orchestrator:$version" \
+  -e "$ask_js" "http://$egress_ip:$orchestrator_port/health")
+[ "$answer" = none ] || fail "a container on the egress network reached the orchestrator ($answer)"
+pass "a container put on the orchestrator's egress network cannot reach its port"
+
 [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 "$gateway/api/v1/runners")" = 401 ] ||
   fail "GET /api/v1/runners without a key should answer 401"
 pass "runner routes need the API key"

@@ -86,6 +86,23 @@ if [ ${#compose_cmd[@]} -gt 0 ]; then
   else
     problem "compose files: ${compose_cmd[*]} config failed (above)"
   fi
+  # The resolved configuration as JSON: compose v2 writes it; docker-compose 1.29 writes YAML, and has PyYAML.
+  compose_json() {
+    if [ "${compose_cmd[0]}" = docker ]; then
+      GHA_EPHEMERAL_ENV_FILE="$root/$example" "${compose_cmd[@]}" -p lint "$@" config --format json
+    else
+      GHA_EPHEMERAL_ENV_FILE="$root/$example" "${compose_cmd[@]}" -p lint "$@" config |
+        python3 -c 'import json, sys, yaml; json.dump(yaml.safe_load(sys.stdin), sys.stdout)'
+    fi
+  }
+  # The orchestrator's API: a token made at the first start, the orchestrator alone on its way out (check-compose-shape.mjs).
+  if compose_json -f deploy/compose.yaml --env-file "$example" | node scripts/check-compose-shape.mjs base &&
+    compose_json -f deploy/compose.yaml -f deploy/compose.demo.yaml --env-file "$demo_env" |
+    node scripts/check-compose-shape.mjs demo; then
+    log "compose shape: ok (API token from the orchestrator-token volume, orchestrator alone on egress)"
+  else
+    problem "compose shape: see above (scripts/check-compose-shape.mjs)"
+  fi
   rm -f "$demo_env"
 else
   problem "neither docker compose nor docker-compose is installed"

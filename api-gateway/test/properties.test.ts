@@ -22,7 +22,7 @@ const nameish = fc.oneof(
 );
 const label = fc.oneof(fc.stringMatching(/^[A-Za-z0-9._-]{1,20}$/), fc.string({ maxLength: 110 }));
 
-const validLabel = fc.stringMatching(/^[A-Za-z0-9._-]{1,20}$/);
+const validLabel = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._-]{0,19}$/);
 const validBody = fc
   .record({
     target: fc.oneof(

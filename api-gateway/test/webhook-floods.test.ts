@@ -121,9 +121,9 @@ describe('webhook floods', () => {
       /workflow_job\.runner_name: a runner name is at most 64 characters/,
     ],
     [
-      'a label over 100 characters',
-      workflowJobPayload('queued', { labels: ['self-hosted', 'l'.repeat(101)] }),
-      /workflow_job\.labels\.1: a label is at most 100 characters/,
+      'a label over 256 characters',
+      workflowJobPayload('queued', { labels: ['self-hosted', 'l'.repeat(257)] }),
+      /workflow_job\.labels\.1: a label is at most 256 characters/,
     ],
     [
       'more than 100 labels',

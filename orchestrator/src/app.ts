@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { AppError } from '@gha-ephemeral/contract';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from '@gha-ephemeral/logging';
@@ -8,6 +8,7 @@ import { healthRoutes } from './routes/health.js';
 import { jobEventRoutes } from './routes/job-events.js';
 import { runnerRoutes } from './routes/runners.js';
 import type { JobEvents } from './auto/job-events.js';
+import type { RepositoryVisibility } from './runners/repository-visibility.js';
 import type { RunnerService } from './runners/runner-service.js';
 import { metricsRoutes } from './metrics/metrics-routes.js';
 import type { OrchestratorMetrics } from './metrics/orchestrator-metrics.js';
@@ -15,6 +16,8 @@ import type { OrchestratorMetrics } from './metrics/orchestrator-metrics.js';
 export interface AppDeps {
   logger: Logger;
   runners: RunnerService;
+  /** The public-repository rule of `POST /api/v1/runners`. */
+  visibility: RepositoryVisibility;
   health: HealthCheck;
   events: JobEvents;
   /** `ORCHESTRATOR_API_TOKEN`: when set, runner routes require `Authorization: Bearer <it>`. */
@@ -26,10 +29,18 @@ export interface AppDeps {
 /** Largest request body accepted (a create request is a few hundred bytes). */
 export const BODY_LIMIT = 64 * 1024;
 
-function safeEqual(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
+/**
+ * Compares a presented token with the expected one in a time that tells neither where they differ nor how long the
+ * expected one is: both are hashed to 32 bytes first, so the constant-time `compare` always runs, on equal lengths
+ * (comparing the raw strings would have to return early when their lengths differ). `compare` is for tests.
+ */
+export function tokensMatch(
+  presented: string,
+  expected: string,
+  compare: (a: Buffer, b: Buffer) => boolean = timingSafeEqual,
+): boolean {
+  const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
+  return compare(digest(presented), digest(expected));
 }
 
 /** Builds the orchestrator's HTTP app. Never listens: `main.ts` does, and tests use `inject()`. */
@@ -52,7 +63,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     if (deps.apiToken === null || /^\/(?:health|metrics)(?:\?|$)/.test(request.url)) return;
     const header = request.headers.authorization ?? '';
     const match = /^Bearer (.+)$/i.exec(header);
-    if (!match?.[1] || !safeEqual(match[1], deps.apiToken)) {
+    if (!match?.[1] || !tokensMatch(match[1], deps.apiToken)) {
       throw new AppError(
         'auth.invalid',
         'The orchestrator requires "Authorization: Bearer <ORCHESTRATOR_API_TOKEN>"',
@@ -61,7 +72,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   await app.register(healthRoutes, { health: deps.health });
-  await app.register(runnerRoutes, { runners: deps.runners });
+  await app.register(runnerRoutes, { runners: deps.runners, visibility: deps.visibility });
   await app.register(jobEventRoutes, { events: deps.events });
   if (deps.metrics) await app.register(metricsRoutes, { metrics: deps.metrics });
   return app;

@@ -38,6 +38,13 @@ async function main(): Promise<void> {
   });
   logger.info({ category: 'START', version }, 'orchestrator starting');
   logger.info({ category: 'CONFIG', config: redactedOrchestratorConfig(config) }, 'configuration');
+  if (!config.ORCHESTRATOR_API_TOKEN) {
+    // Not refused: tests and a loopback-only run need no token. Compose always gives one (made at the first start).
+    logger.warn(
+      { category: 'WARNING', host: config.ORCHESTRATOR_HOST },
+      'ORCHESTRATOR_API_TOKEN is unset: anyone who can reach this port can start runners and run code on this host; set it (or ORCHESTRATOR_API_TOKEN_FILE) on the orchestrator and the gateway',
+    );
+  }
 
   const orchestrator = await createOrchestrator(config, {
     logger,

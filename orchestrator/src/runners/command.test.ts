@@ -1,5 +1,7 @@
+import { isAppError } from '@gha-ephemeral/contract';
 import { describe, expect, it } from 'vitest';
-import { splitCommand } from './command.js';
+import { ensureSafeValues, fillCommand, splitCommand } from './command.js';
+import type { Placeholder, PlaceholderValues } from './template.js';
 
 describe('splitCommand', () => {
   it.each([
@@ -29,5 +31,65 @@ describe('splitCommand', () => {
 
   it('refuses a comment that would silently drop words', () => {
     expect(() => splitCommand('run.sh # --jitconfig x')).toThrow(/comment/);
+  });
+});
+
+describe('filling the command and the environment', () => {
+  const values: PlaceholderValues = {
+    scope_name: 'octo/hello',
+    runner_name: 'gha-octo-hello-abcd1234',
+    registration_token: 'AABBCC123',
+    jit_config: 'eyJhIjoxfQ==',
+    repo_owner: 'octo',
+    repo_name: 'hello',
+    runner_scope: 'repo',
+    labels: 'gpu,big',
+    github_url: 'https://github.com',
+    github_host: 'github.com',
+    timestamp: '1700000000',
+    hostname: 'host-1',
+    orchestrator_id: 'orch-1',
+  };
+  const all = new Set(Object.keys(values) as Placeholder[]);
+
+  it('fills each word on its own: one word in, one word out', () => {
+    const words = splitCommand(`sh -c 'exec ./run.sh --labels {labels}' --jitconfig {jit_config}`);
+    const spaced = { ...values, labels: 'a b c' };
+    expect(fillCommand(words, spaced)).toEqual([
+      'sh',
+      '-c',
+      'exec ./run.sh --labels a b c',
+      '--jitconfig',
+      'eyJhIjoxfQ==',
+    ]);
+  });
+
+  it('takes the values GitHub and this product make', () => {
+    expect(() => ensureSafeValues(values, all)).not.toThrow();
+  });
+
+  it.each([
+    ['labels', 'gpu;curl x|sh'],
+    ['labels', '$(id)'],
+    ['labels', '`id`'],
+    ['labels', 'gpu\nEVIL=1'],
+    ['labels', 'a=b'],
+    ['labels', 'gpu\u0000'],
+    ['repo_name', "x' ; reboot ; '"],
+    ['registration_token', 'abc\r\nX=1'],
+  ] as const)('refuses to start a runner whose {%s} is %j, naming only the placeholder', (name, value) => {
+    let thrown: unknown;
+    try {
+      ensureSafeValues({ ...values, [name]: value }, all);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(isAppError(thrown) && thrown.code).toBe('runner.template_invalid');
+    expect((thrown as Error).message).toContain(`{${name}}`);
+    expect((thrown as Error).message).not.toContain(value);
+  });
+
+  it('checks only the placeholders the template and command use', () => {
+    expect(() => ensureSafeValues({ ...values, hostname: 'a;b' }, new Set(['labels']))).not.toThrow();
   });
 });

@@ -58,7 +58,7 @@ describe('redactConfig', () => {
     expect(Object.isFrozen(redacted)).toBe(false);
   });
 
-  it('screens records by the names of their entries, showing placeholders', () => {
+  it('shows the names and placeholders of records, never their literal text', () => {
     const redacted = redactConfig(config, {
       keys: ['GITHUB_RUNNER_TOKEN', 'ORCHESTRATOR_API_TOKEN'],
       records: ['runnerenv'],
@@ -66,12 +66,33 @@ describe('redactConfig', () => {
     expect(redacted.ORCHESTRATOR_API_TOKEN).toBe('[unset]');
     expect(redacted.runnerenv).toEqual({
       ACCESS_TOKEN: '{registration_token}',
-      RUNNER_TOKEN: '[set]',
-      SSH_KEY: '[set]',
+      RUNNER_TOKEN: '[literal]',
+      SSH_KEY: '[literal]',
       DB_PASSWORD: '[unset]',
-      RUNNER_SCOPE: 'repo',
+      RUNNER_SCOPE: '[literal]',
       LABELS: '{labels}',
     });
-    expect(JSON.stringify(redacted)).not.toMatch(/ghp_secretvalue|literal-token/);
+    expect(JSON.stringify(redacted)).not.toMatch(/ghp_secretvalue|literal-token|abc|repo"/);
+  });
+
+  it('hides literal values whose names do not look secret, keeping the placeholders around them', () => {
+    const runnerenv = {
+      NPM_AUTH: 'abc',
+      REGISTRY_URL: 'https://user:hunter2@npm.example.com/',
+      REPO_URL: '{github_url}/{scope_name}',
+      RUNNER_NAME: '{runner_name}',
+      BOTH: ' {repo_owner}-{repo_name} ',
+      COUNT: 3,
+    };
+    const redacted = redactConfig({ runnerenv }, { keys: [], records: ['runnerenv'] });
+    expect(redacted.runnerenv).toEqual({
+      NPM_AUTH: '[literal]',
+      REGISTRY_URL: '[literal]',
+      REPO_URL: '{github_url}[literal]{scope_name}',
+      RUNNER_NAME: '{runner_name}',
+      BOTH: '[literal]{repo_owner}[literal]{repo_name}[literal]',
+      COUNT: '[literal]',
+    });
+    expect(JSON.stringify(redacted)).not.toMatch(/abc|hunter2|npm\.example/);
   });
 });

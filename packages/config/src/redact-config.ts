@@ -3,28 +3,39 @@ export interface RedactSpec {
   /** Top-level keys whose values are secrets: shown as `[set]` or `[unset]`. */
   readonly keys: readonly string[];
   /**
-   * Top-level keys holding a record of free-form variables (such as `runnerenv`): an entry whose name looks
-   * secret (contains TOKEN, SECRET, KEY, PASSWORD, PASSWD or CREDENTIAL) is shown as `[set]` unless its value is
-   * only placeholders like `{registration_token}`, which are filled at run time and safe to show.
+   * Top-level keys holding a record of free-form variables (such as `runnerenv`): their names and placeholders
+   * (like `{registration_token}`, filled at run time) are shown, their literal text never, whatever the name: a
+   * value that is only placeholders is shown as is, any other has each literal run replaced by `[literal]`
+   * (`https://x/{repo_owner}` becomes `[literal]{repo_owner}`). A secret's name need not look secret
+   * (`NPM_AUTH`, `GH_PAT`, a URL with a password in it).
    */
   readonly records?: readonly string[];
 }
 
-const SECRET_NAME = /TOKEN|SECRET|KEY|PASSWORD|PASSWD|CREDENTIAL/i;
-const ONLY_PLACEHOLDERS = /^(?:\{[A-Za-z0-9_]+\})+$/;
+const PLACEHOLDER = /\{[A-Za-z0-9_]+\}/g;
+const LITERAL = '[literal]';
 
 const isUnset = (value: unknown): boolean =>
   value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0);
 
+/** The placeholders of `value` in place, each run of literal text between them as `[literal]`. */
+function maskLiterals(value: unknown): unknown {
+  if (isUnset(value)) return '[unset]';
+  if (typeof value !== 'string') return LITERAL;
+  const parts: string[] = [];
+  let last = 0;
+  for (const match of value.matchAll(PLACEHOLDER)) {
+    if (match.index > last) parts.push(LITERAL);
+    parts.push(match[0]);
+    last = match.index + match[0].length;
+  }
+  if (last < value.length) parts.push(LITERAL);
+  return parts.join('');
+}
+
 function redactRecord(record: unknown): unknown {
   if (typeof record !== 'object' || record === null || Array.isArray(record)) return record;
-  return Object.fromEntries(
-    Object.entries(record).map(([name, value]) => {
-      const hide =
-        SECRET_NAME.test(name) && !(typeof value === 'string' && ONLY_PLACEHOLDERS.test(value.trim()));
-      return [name, hide ? (isUnset(value) ? '[unset]' : '[set]') : value];
-    }),
-  );
+  return Object.fromEntries(Object.entries(record).map(([name, value]) => [name, maskLiterals(value)]));
 }
 
 /**
