@@ -47,9 +47,14 @@ describe('orchestrator configuration', () => {
       LOG_VERBOSE: false,
       ORCHESTRATOR_PORT: 8000,
       MAX_RUNNERS: 10,
+      RUNNER_NETWORK: 'gha-ephemeral-runners',
+      RUNNER_MEMORY: 4 * 1024 ** 3,
+      RUNNER_CPUS: 2e9,
+      RUNNER_PIDS_LIMIT: 4096,
       command: null,
     });
-    expect(config.template.source).toMatch(/myoung34/);
+    expect(config.template.source).toMatch(/just-in-time/);
+    expect(config.template.entrypoint).toEqual(['/actions-runner/run.sh']);
     expect(Object.isFrozen(config)).toBe(true);
   });
 

@@ -25,6 +25,8 @@ import {
   ORCHESTRATOR_ID_RULE,
 } from './orchestrator-id.js';
 import { splitCommand } from './runners/command.js';
+import { envCpus, envMemory, envPidsLimit } from './runners/limits.js';
+import { DEFAULT_RUNNER_NETWORK } from './runners/runner-network.js';
 import { compileTemplate, type RunnerTemplate } from './runners/template.js';
 
 /** The variables that hold secrets: they accept `NAME_FILE` and are never logged. */
@@ -41,7 +43,11 @@ const baseSchema = z.object({
   SHUTDOWN_TIMEOUT: envInt({ default: 25, min: 1, max: 600, unit: 'seconds' }),
   RUNNER_IMAGE: envString({ default: 'myoung34/github-runner:latest' }),
   RUNNER_COMMAND: envString(),
-  RUNNER_NETWORK: envString(),
+  RUNNER_ENTRYPOINT: envString(),
+  RUNNER_NETWORK: envString({ default: DEFAULT_RUNNER_NETWORK }),
+  RUNNER_MEMORY: envMemory,
+  RUNNER_CPUS: envCpus,
+  RUNNER_PIDS_LIMIT: envPidsLimit,
   RUNNER_LABELS: envCsv({ item: Label, default: [] }),
   RUNNER_GROUP_ID: envInt({ default: 1, min: 1 }),
   MAX_RUNNERS: envInt({ default: 10, min: 1, max: 1000 }),
@@ -60,6 +66,8 @@ const baseSchema = z.object({
       : { expected: 'expected an absolute path' },
   ),
   AUTO_CREATE_RUNNERS: envBool(false),
+  // Public repositories take pull requests from forks: their jobs are anyone's code on this host.
+  ALLOW_PUBLIC_REPOSITORIES: envBool(false),
   RUNNER_CHECK_INTERVAL: envInt({ default: 300, min: 1, max: 86_400, unit: 'seconds' }),
   RUNNER_PURGE_INTERVAL: envInt({ default: 300, min: 5, max: 86_400, unit: 'seconds' }),
   DISCOVERY_MODE: envEnum(['all', 'organization'], 'all'),
@@ -130,6 +138,18 @@ function resolveIdentity(
   }
 }
 
+/** The words of a command variable (`RUNNER_COMMAND`, `RUNNER_ENTRYPOINT`), or null when unset or empty. */
+function commandWords(name: string, value: string | undefined, ctx: z.RefinementCtx): string[] | null {
+  if (value === undefined) return null;
+  try {
+    const words = splitCommand(value);
+    return words.length === 0 ? null : words;
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', path: [name], message: (error as Error).message });
+    return null;
+  }
+}
+
 /**
  * Reads and checks the orchestrator's environment. Every problem, including unknown template placeholders and a
  * `RUNNER_COMMAND` that needs a shell, is reported at once in one `ConfigError`.
@@ -159,15 +179,9 @@ export function loadOrchestratorConfig(
             'is required when DISCOVERY_MODE=organization: one or more organization names, comma-separated',
         });
       }
-      if (config.RUNNER_COMMAND !== undefined) {
-        try {
-          command = splitCommand(config.RUNNER_COMMAND);
-          if (command.length === 0) command = null;
-        } catch (error) {
-          ctx.addIssue({ code: 'custom', path: ['RUNNER_COMMAND'], message: (error as Error).message });
-        }
-      }
-      const compiled = compileTemplate(runnerenv, command ?? []);
+      command = commandWords('RUNNER_COMMAND', config.RUNNER_COMMAND, ctx);
+      const entrypoint = commandWords('RUNNER_ENTRYPOINT', config.RUNNER_ENTRYPOINT, ctx);
+      const compiled = compileTemplate(runnerenv, command ?? [], entrypoint);
       template = compiled.template;
       for (const problem of compiled.problems) {
         ctx.addIssue({ code: 'custom', path: [problem.variable], message: problem.message });
@@ -195,7 +209,7 @@ export function loadOrchestratorConfig(
   });
 }
 
-/** The configuration as it may be logged: secrets shown as [set]/[unset], secret-looking runnerenv values hidden. */
+/** The configuration as it may be logged: secrets shown as [set]/[unset], runnerenv as names and placeholders only. */
 export function redactedOrchestratorConfig(config: OrchestratorConfig): Record<string, unknown> {
   const { template: _template, command: _command, githubApp, ...rest } = config;
   return redactConfig(
@@ -203,6 +217,7 @@ export function redactedOrchestratorConfig(config: OrchestratorConfig): Record<s
       ...rest,
       runnerTemplate: config.template.source,
       RUNNER_COMMAND: config.command?.join(' ') ?? '(image CMD)',
+      RUNNER_ENTRYPOINT: config.template.entrypoint?.join(' ') ?? '(image ENTRYPOINT)',
       githubAuth: githubApp === null ? 'token' : 'app',
     },
     { keys: SECRETS, records: ['runnerenv'] },

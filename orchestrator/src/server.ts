@@ -11,8 +11,10 @@ import { JobEvents } from './auto/job-events.js';
 import { createAutoMode } from './auto-mode.js';
 import { startLoops, type AutoMode, type Loops } from './loops.js';
 import type { SecretSink } from './runners/registration-tokens.js';
+import { RepositoryVisibility } from './runners/repository-visibility.js';
 import { RunnerService, type CrashStep } from './runners/runner-service.js';
 import { OrchestratorMetrics } from './metrics/orchestrator-metrics.js';
+import { startupWarnings } from './startup-warnings.js';
 
 /** A wired orchestrator: the HTTP app, the services behind it, and its background loops (not started yet). */
 export interface Orchestrator {
@@ -69,10 +71,16 @@ export async function createOrchestrator(
     crashAt: deps.crashAt ?? null,
     logger: logger.child({ component: 'runners' }),
     onSecret: deps.onSecret,
+    stateDir: config.ORCHESTRATOR_STATE_DIR,
     settings: {
       image: config.RUNNER_IMAGE,
       command: config.command,
-      network: config.RUNNER_NETWORK ?? null,
+      network: config.RUNNER_NETWORK,
+      limits: {
+        memoryBytes: config.RUNNER_MEMORY,
+        nanoCpus: config.RUNNER_CPUS,
+        pidsLimit: config.RUNNER_PIDS_LIMIT,
+      },
       maxRunners: config.MAX_RUNNERS,
       template: config.template,
       configuredLabels: config.RUNNER_LABELS,
@@ -82,11 +90,18 @@ export async function createOrchestrator(
     },
   });
   const health = new HealthCheck(runtime, github, deps.version);
+  const visibility = new RepositoryVisibility({
+    github,
+    allowPublic: config.ALLOW_PUBLIC_REPOSITORIES,
+    logger: logger.child({ component: 'visibility' }),
+  });
+  for (const warning of startupWarnings(config)) logger.warn({ category: 'WARNING' }, warning);
   const auto = config.AUTO_CREATE_RUNNERS
     ? createAutoMode({
         config,
         github,
         runners,
+        visibility,
         logger: logger.child({ component: 'auto' }),
         nextPollDelayMs: (base) => github.suggestedPollDelayMs(base),
       })
@@ -95,6 +110,7 @@ export async function createOrchestrator(
     book: auto?.book ?? new DemandBook(),
     reconciler: auto?.reconciler ?? null,
     runners,
+    visibility,
     logger: logger.child({ component: 'webhooks' }),
     mode: config.DISCOVERY_MODE,
     organizations: config.GITHUB_ORGANIZATION,
@@ -110,6 +126,7 @@ export async function createOrchestrator(
     metrics,
     logger,
     runners,
+    visibility,
     health,
     events,
     apiToken: config.ORCHESTRATOR_API_TOKEN ?? null,

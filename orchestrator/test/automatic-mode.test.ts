@@ -3,7 +3,7 @@ import { startGitHubSim } from '@gha-ephemeral/github-sim';
 import { waitFor } from '@gha-ephemeral/testkit';
 import Dockerode from 'dockerode';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, TOKEN, type Harness } from './harness.js';
+import { startHarness, startHarnessSim, TOKEN, type Harness } from './harness.js';
 
 const docker = new Dockerode();
 
@@ -259,12 +259,13 @@ describe('automatic mode (real engine, GitHub simulator)', () => {
   it('does not try a creation GitHub refuses for good on every pass, and reports it once', async () => {
     h = await startHarness({ AUTO_CREATE_RUNNERS: 'true' }, { sim });
     await pass(h); // discovery
-    const tokenRoute = 'POST /repos/{owner}/{repo}/actions/runners/registration-token';
+    // The built-in template registers each runner just in time: that is the write GitHub refuses here.
+    const tokenRoute = 'POST /repos/{owner}/{repo}/actions/runners/generate-jitconfig';
     sim.control.injectFault({
       kind: 'error',
       status: 403,
       message: 'Resource not accessible by integration',
-      match: { method: 'POST', path: '/repos/octo/denied/actions/runners/registration-token' },
+      match: { method: 'POST', path: '/repos/octo/denied/actions/runners/generate-jitconfig' },
       count: 'always',
     });
     sim.control.queueJob({
@@ -299,7 +300,18 @@ describe('automatic mode (real engine, GitHub simulator)', () => {
     expect(rateLimitWarnings(h)).toHaveLength(1);
   });
 
-  it('serves an organization with organization runners', async () => {
+  it('serves an organization with organization runners, over HTTPS as on GitHub', async () => {
+    const org = await startHarnessSim(true);
+    try {
+      await serveOrganization(org);
+    } finally {
+      await h?.close();
+      h = undefined;
+      await org.close();
+    }
+  });
+
+  async function serveOrganization(sim: GitHubSim): Promise<void> {
     sim.control.createOrg({ login: 'acme', members: ['octo'] });
     sim.control.createRepo({
       owner: 'acme',
@@ -313,7 +325,7 @@ describe('automatic mode (real engine, GitHub simulator)', () => {
     });
     h = await startHarness(
       { AUTO_CREATE_RUNNERS: 'true', DISCOVERY_MODE: 'organization', GITHUB_ORGANIZATION: 'acme' },
-      { sim },
+      { sim, tls: true },
     );
     const { jobId } = sim.control.queueJob({
       repo: 'acme/app',
@@ -328,5 +340,5 @@ describe('automatic mode (real engine, GitHub simulator)', () => {
     expect(container?.Labels['gha-ephemeral.target']).toBe('acme');
     const job = await sim.control.waitForJob(jobId, 'completed', { timeoutMs: 30_000 });
     expect(job.runnerName).toBe(container?.Labels['gha-ephemeral.runner']);
-  });
+  }
 });

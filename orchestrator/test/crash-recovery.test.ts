@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startGitHubSim, type GitHubSim } from '@gha-ephemeral/github-sim';
 import {
@@ -13,6 +14,7 @@ import {
 import Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isOwnRunnerName } from '../src/runners/naming.js';
+import { MYOUNG34_TEMPLATE } from '../src/runners/template.js';
 import { TOKEN } from './harness.js';
 
 const docker = new Dockerode();
@@ -20,11 +22,12 @@ const root = findRepoRoot();
 const MAIN = join(root, 'orchestrator/dist/main.js');
 
 const TEMPLATES = {
-  token: {},
-  'just-in-time': {
-    RUNNER_COMMAND: '/home/runner/run.sh',
-    runnerenv_ACTIONS_RUNNER_INPUT_JITCONFIG: '{jit_config}',
-  },
+  // myoung34's own entrypoint with a registration token, as `runnerenv_*` variables.
+  token: Object.fromEntries(
+    Object.entries(MYOUNG34_TEMPLATE).map(([name, value]) => [`runnerenv_${name}`, value]),
+  ),
+  // The built-in template.
+  'just-in-time': {},
 } as const;
 const STEPS = ['after-credentials', 'after-create', 'after-start'] as const;
 
@@ -147,4 +150,55 @@ describe('crash at every step of a creation: a restart leaves nothing half-made 
       }, 150_000);
     }
   }
+});
+
+describe('manual mode: a crash after a just-in-time registration', () => {
+  it('is cleaned after a restart, though nothing but the registration names its scope', async () => {
+    if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run pnpm build first`);
+    const sim = await startGitHubSim({ tokens: { [TOKEN]: { login: 'octo' } } });
+    sim.control.createRepo({ owner: 'octo', name: 'app' });
+    const orchestratorId = uniqueId('crash-manual');
+    const port = await freePort();
+    const env = {
+      GITHUB_API_URL: sim.apiUrl,
+      GITHUB_RUNNER_TOKEN: TOKEN,
+      RUNNER_IMAGE: STAND_IN_RUNNER_IMAGE,
+      RUNNER_NETWORK: 'host',
+      ORCHESTRATOR_ID: orchestratorId,
+      // Where the scopes runners were registered in are kept: the restart reads them back.
+      ORCHESTRATOR_STATE_DIR: mkdtempSync(join(tmpdir(), 'gha-ephemeral-state-')),
+      ORCHESTRATOR_HOST: '127.0.0.1',
+      ORCHESTRATOR_PORT: String(port),
+      RUNNER_PURGE_INTERVAL: '5',
+      LOG_FORMAT: 'json',
+    };
+    let orchestrator = startOrchestrator({ ...env, GHA_EPHEMERAL_CRASH_AT: 'after-credentials' });
+    try {
+      await waitFor(
+        () =>
+          fetch(`http://127.0.0.1:${port}/health`).then(
+            () => true,
+            () => false,
+          ),
+        { timeoutMs: 30_000, message: 'the orchestrator to listen' },
+      );
+      await fetch(`http://127.0.0.1:${port}/api/v1/runners`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ repository: 'octo/app', count: 1 }),
+      }).catch(() => undefined); // the process dies while answering
+      expect(await orchestrator.exited, orchestrator.output.join('')).toBe('SIGKILL');
+      expect((await leftovers(sim, orchestratorId)).registrationsWithoutContainer).toBe(1);
+
+      orchestrator = startOrchestrator(env);
+      await waitFor(async () => (await leftovers(sim, orchestratorId)).registrationsWithoutContainer === 0, {
+        timeoutMs: 30_000,
+        message: 'the registration left by the crash to be deleted',
+      });
+    } finally {
+      await stop(orchestrator);
+      await removeContainersByLabel('gha-ephemeral.orchestrator', orchestratorId);
+      await sim.close();
+    }
+  }, 90_000);
 });

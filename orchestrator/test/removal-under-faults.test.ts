@@ -59,12 +59,12 @@ describe('removal never waits behind creation', () => {
         message: `runner ${runner.id} never came online`,
       });
     }
-    // Ten creations whose token requests GitHub does not answer: more than Octokit lets run at once.
+    // Ten creations whose just-in-time registrations GitHub does not answer: more than Octokit lets run at once.
     h.sim.control.injectFault({
       kind: 'delay',
       ms: 30_000,
       count: 'always',
-      match: { method: 'POST', path: '/repos/octo/r*/actions/runners/registration-token' },
+      match: { method: 'POST', path: '/repos/octo/r*/actions/runners/generate-jitconfig' },
     });
     let creationsSettled = false;
     const creations = Promise.allSettled(REPOS.map((name) => create(`octo/${name}`))).then((results) => {

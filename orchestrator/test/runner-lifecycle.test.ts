@@ -2,7 +2,7 @@ import type { Runner } from '@gha-ephemeral/contract';
 import { waitFor } from '@gha-ephemeral/testkit';
 import Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, TOKEN, type Harness } from './harness.js';
+import { MYOUNG34_PRESET, startHarness, TOKEN, type Harness } from './harness.js';
 
 const docker = new Dockerode();
 
@@ -26,7 +26,8 @@ describe('a runner through its whole life (real engine, GitHub simulator)', () =
   let h: Harness;
 
   beforeAll(async () => {
-    h = await startHarness({ RUNNER_LABELS: 'stand-in' });
+    // The registration-token preset for the image's own entrypoint: its environment is what this file checks.
+    h = await startHarness({ ...MYOUNG34_PRESET, RUNNER_LABELS: 'stand-in' });
     h.sim.control.createOrg({ login: 'acme', members: ['octo'] });
     h.sim.control.createRepo({ owner: 'octo', name: 'hello' });
     h.sim.control.createRepo({ owner: 'acme', name: 'widgets' });
@@ -106,7 +107,18 @@ describe('a runner through its whole life (real engine, GitHub simulator)', () =
     expect(created.body + listed.body).not.toContain(registrationToken);
   });
 
-  it('creates, lists, gets and deletes organization runners', async () => {
+  it('creates, lists, gets and deletes organization runners, over HTTPS as on GitHub', async () => {
+    // The myoung34 entrypoint registers organization runners at https://GITHUB_HOST/ORG only.
+    const o = await startHarness({ RUNNER_LABELS: 'stand-in', ...MYOUNG34_PRESET }, { tls: true });
+    o.sim.control.createOrg({ login: 'acme', members: ['octo'] });
+    try {
+      await orgRunnersLifecycle(o);
+    } finally {
+      await o.close();
+    }
+  });
+
+  async function orgRunnersLifecycle(h: Harness): Promise<void> {
     const created = await h.orchestrator.app.inject({
       method: 'POST',
       url: '/api/v1/runners',
@@ -149,10 +161,10 @@ describe('a runner through its whole life (real engine, GitHub simulator)', () =
       url: `/api/v1/runners/${runners[0]!.id}`,
     });
     expect(again.statusCode).toBe(404);
-  });
+  }
 
   it('removes a runner whose container crashed, promptly, without waiting for a sweep', async () => {
-    const crash = await startHarness({ RUNNER_COMMAND: 'node -e "process.exit(3)"' }, { sim: h.sim });
+    const crash = await startHarness({ RUNNER_ENTRYPOINT: 'node -e "process.exit(3)"' }, { sim: h.sim });
     try {
       const created = await crash.orchestrator.app.inject({
         method: 'POST',

@@ -11,7 +11,9 @@ import { RegistrationTokens, type SecretSink } from './registration-tokens.js';
 import type { RunnerReaper } from './runner-reaper.js';
 import type { CreateRunnersCommand, CrashStep, RunnerSettings } from './runner-service.js';
 import { toRunnerView } from './runner-view.js';
-import { fillTemplate, fillText, type PlaceholderValues } from './template.js';
+import { ensureSafeValues, fillCommand } from './command.js';
+import { fillTemplate, type PlaceholderValues } from './template.js';
+import { RunnerNetworkGuard } from './runner-network.js';
 
 /** Live runners whose secrets are remembered, to be forgotten when they go: far more than MAX_RUNNERS allows. */
 const REMEMBERED_SECRETS = 10_000;
@@ -45,9 +47,11 @@ export class RunnerLauncher {
   readonly #hostname = hostname();
   /** How to forget each live runner's just-in-time configuration, once the runner is gone. */
   readonly #forgetSecret = new BoundedMap<string, () => void>(REMEMBERED_SECRETS);
+  readonly #network: RunnerNetworkGuard;
 
   constructor(deps: RunnerLauncherDeps) {
     this.#deps = deps;
+    this.#network = new RunnerNetworkGuard(deps.runtime, deps.settings.network, deps.logger);
     this.#tokens = new RegistrationTokens(deps.github, deps.onSecret);
     this.#observer = deps.observer ?? NO_RUNNER_OBSERVER;
   }
@@ -74,6 +78,8 @@ export class RunnerLauncher {
     const target = scopeTarget(scope);
     const settings = this.#deps.settings;
     const uses = settings.template.uses;
+    // Before any credential is minted: a runner that cannot get its network never gets one.
+    await this.#network.ready(signal);
     const registrationToken = uses.has('registration_token') ? await this.#tokens.get(scope, signal) : '';
     const jit = uses.has('jit_config') ? await this.#registerJit(scope, name, labels.all, signal) : null;
     this.#crash('after-credentials');
@@ -101,16 +107,19 @@ export class RunnerLauncher {
       orchestrator_id: settings.orchestratorId,
     };
     try {
+      ensureSafeValues(values, uses);
       const container = await this.#deps.runtime.create(
         {
           name,
           image: settings.image,
           env: fillTemplate(settings.template, values),
           labels: encodeRunnerLabels(record, settings.orchestratorId),
-          ...(settings.command === null
+          ...(settings.command === null ? {} : { command: fillCommand(settings.command, values) }),
+          ...(settings.template.entrypoint === null
             ? {}
-            : { command: settings.command.map((word) => fillText(word, values)) }),
-          ...(settings.network === null ? {} : { network: settings.network }),
+            : { entrypoint: fillCommand(settings.template.entrypoint, values) }),
+          network: settings.network,
+          limits: settings.limits,
         },
         { signal, beforeStart: () => this.#crash('after-create') },
       );
@@ -129,6 +138,8 @@ export class RunnerLauncher {
     } catch (error) {
       // A just-in-time runner is registered before its container exists: do not leave the registration behind.
       if (jit) await this.#deps.reaper.ensureRegistrationGone(record);
+      // The engine may have lost the network (removed by hand): look again before the next runner.
+      if (isAppError(error) && error.code === 'runtime.failed') this.#network.forget();
       this.#observer.runnerStartFailed();
       log.error({ err: error }, 'runner could not be started');
       throw error;

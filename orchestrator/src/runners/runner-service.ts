@@ -2,11 +2,10 @@ import { AppError, type Runner } from '@gha-ephemeral/contract';
 import { scopeTarget, type GitHubPort, type GitHubScope } from '@gha-ephemeral/github';
 import type { RunnerContainer, RunnerRuntime } from '@gha-ephemeral/runtime-docker';
 import type { Logger } from '@gha-ephemeral/logging';
-import { BoundedMap } from '@gha-ephemeral/primitives';
 import { Capacity } from './capacity.js';
 import { LABELS, ownerSelector } from './container-labels.js';
 import { GitHubRunnerDirectory } from './github-runner-directory.js';
-import { deriveRunnerLabels } from './labels.js';
+import { deriveRunnerLabels, withImageDefaultLabel } from './labels.js';
 import { makeRunnerName } from './naming.js';
 import { OrphanRegistrations } from './orphan-registrations.js';
 import type { SecretSink } from './registration-tokens.js';
@@ -15,13 +14,18 @@ import { RunnerReaper, type ReapResult } from './runner-reaper.js';
 import { listRunnerViews, type RunnerListing } from './runner-listing.js';
 import { NO_RUNNER_OBSERVER, type RemovalReason, type RunnerObserver } from '../metrics/runner-observer.js';
 import type { RunnerTemplate } from './template.js';
+import { ScopeJournal } from './scope-journal.js';
+import type { RunnerLimits } from './limits.js';
 
 /** The settings of runner containers, from the configuration. */
 export interface RunnerSettings {
   image: string;
   /** `RUNNER_COMMAND` split into words (may hold placeholders), or null for the image's CMD. */
   command: readonly string[] | null;
-  network: string | null;
+  /** `RUNNER_NETWORK`: made when missing, with inter-container traffic off (see `RunnerNetworkGuard`). */
+  network: string;
+  /** `RUNNER_MEMORY`, `RUNNER_CPUS`, `RUNNER_PIDS_LIMIT`. */
+  limits: RunnerLimits;
   maxRunners: number;
   template: RunnerTemplate;
   /** `RUNNER_LABELS`: labels every runner gets. */
@@ -43,6 +47,8 @@ export interface RunnerServiceDeps {
   removals?: GitHubPort;
   logger: Logger;
   settings: RunnerSettings;
+  /** `ORCHESTRATOR_STATE_DIR`, where the scopes runners were registered in are kept across restarts; null: memory. */
+  stateDir?: string | null;
   /** Called with every secret minted for a runner, so logs can redact it. */
   onSecret: SecretSink;
   /** Told of every runner started, failed and removed (metrics). */
@@ -68,9 +74,6 @@ export interface CreateRunnersCommand {
   jobQueuedAt?: number | null;
 }
 
-/** Scopes remembered for the orphan purge (a registration may outlive its container's labels). */
-const REMEMBERED_SCOPES = 10_000;
-
 function isLive(container: RunnerContainer): boolean {
   return container.state !== 'exited' && container.state !== 'dead' && container.state !== 'removing';
 }
@@ -86,8 +89,8 @@ export class RunnerService {
   /** Names of the runners this process is creating now: a `created` container of another name is left over. */
   readonly #creating = new Set<string>();
   readonly #launcher: RunnerLauncher;
-  /** Every scope this process registered runners in, so the purge looks there even when no container is left. */
-  readonly #scopes = new BoundedMap<string, GitHubScope>(REMEMBERED_SCOPES);
+  /** Every scope runners were registered in, so the purge looks there even when no container is left. */
+  readonly #scopes: ScopeJournal;
   readonly #observer: RunnerObserver;
 
   constructor(deps: RunnerServiceDeps) {
@@ -95,6 +98,7 @@ export class RunnerService {
     this.#settings = deps.settings;
     this.#capacity = new Capacity(deps.settings.maxRunners);
     this.#observer = deps.observer ?? NO_RUNNER_OBSERVER;
+    this.#scopes = new ScopeJournal(deps.stateDir ?? null, deps.settings.orchestratorId, deps.logger);
     this.directory = new GitHubRunnerDirectory(deps.github);
     this.reaper = new RunnerReaper({
       runtime: deps.runtime,
@@ -139,16 +143,17 @@ export class RunnerService {
 
   /** The scopes this process has registered runners in (bounded; the newest are kept). */
   rememberedScopes(): GitHubScope[] {
-    return [...this.#scopes.values()];
+    return this.#scopes.scopes();
   }
 
   /** The labels of every runner started without extra labels: GitHub's defaults (unless disabled) and `RUNNER_LABELS`. */
   get poolLabels(): string[] {
-    return deriveRunnerLabels({
+    const labels = deriveRunnerLabels({
       configured: this.#settings.configuredLabels,
       requested: [],
       noDefaultLabels: Boolean(this.#settings.template.env.NO_DEFAULT_LABELS),
-    }).all;
+    });
+    return withImageDefaultLabel(labels, this.#settings.template).all;
   }
 
   /** The containers of this orchestrator (all states). */
@@ -192,13 +197,16 @@ export class RunnerService {
     const target = scopeTarget(scope);
     const settings = this.#settings;
     const name = makeRunnerName(target, settings.orchestratorId);
-    const labels = deriveRunnerLabels({
-      configured: settings.configuredLabels,
-      requested: command.labels,
-      noDefaultLabels: Boolean(settings.template.env.NO_DEFAULT_LABELS),
-    });
+    const labels = withImageDefaultLabel(
+      deriveRunnerLabels({
+        configured: settings.configuredLabels,
+        requested: command.labels,
+        noDefaultLabels: Boolean(settings.template.env.NO_DEFAULT_LABELS),
+      }),
+      settings.template,
+    );
     const log = this.#deps.logger.child({ runner: name, target });
-    this.#scopes.set(GitHubRunnerDirectory.key(scope), scope);
+    this.#scopes.remember(scope);
     this.#creating.add(name);
     try {
       return await this.#launcher.launch(command, name, labels, log, signal);

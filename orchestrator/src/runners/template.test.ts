@@ -3,6 +3,7 @@ import {
   compileTemplate,
   fillTemplate,
   fillText,
+  JIT_TEMPLATE,
   MYOUNG34_TEMPLATE,
   type PlaceholderValues,
 } from './template.js';
@@ -24,12 +25,22 @@ const values: PlaceholderValues = {
 };
 
 describe('compileTemplate', () => {
-  it('uses the myoung34 template when no runnerenv_ variable is set', () => {
+  it('uses the just-in-time template, run.sh as entry point, when no runnerenv_ variable is set', () => {
     const { template } = compileTemplate({});
-    expect(template?.env).toEqual(MYOUNG34_TEMPLATE);
-    expect(template?.source).toMatch(/default/);
-    expect(template?.uses.has('registration_token')).toBe(true);
-    expect(template?.uses.has('jit_config')).toBe(false);
+    expect(template?.env).toEqual(JIT_TEMPLATE);
+    expect(template?.entrypoint).toEqual(['/actions-runner/run.sh']);
+    expect(template?.source).toMatch(/built-in/);
+    // No registration token ever enters a container of the built-in template.
+    expect(template?.uses.has('registration_token')).toBe(false);
+    expect(template?.uses.has('jit_config')).toBe(true);
+  });
+
+  it("keeps the image's entry point for runnerenv_ templates unless RUNNER_ENTRYPOINT is given", () => {
+    expect(compileTemplate({ RUNNER_TOKEN: '{registration_token}' }).template?.entrypoint).toBeNull();
+    const given = compileTemplate({}, [], ['/bin/run', '{runner_name}']);
+    expect(given.template?.entrypoint).toEqual(['/bin/run', '{runner_name}']);
+    expect(given.template?.uses.has('runner_name')).toBe(true);
+    expect(compileTemplate({}, [], ['{nope}']).problems[0]?.variable).toBe('RUNNER_ENTRYPOINT');
   });
 
   it('takes the runnerenv_ variables as the whole template once one is set', () => {
@@ -79,10 +90,10 @@ describe('compileTemplate', () => {
 });
 
 describe('fillTemplate', () => {
-  it('fills the default template into a working myoung34 environment for a repository', () => {
-    const { template } = compileTemplate({});
+  it('fills the registration-token preset into a working myoung34 environment for a repository', () => {
+    const { template } = compileTemplate({ ...MYOUNG34_TEMPLATE });
     const env = fillTemplate(template!, values);
-    expect(env).toEqual({
+    expect(env).toMatchObject({
       RUNNER_SCOPE: 'repo',
       REPO_URL: 'https://github.com/octo/hello',
       ORG_NAME: 'octo',

@@ -24,7 +24,24 @@ export type PlaceholderValues = Record<Placeholder, string>;
 
 const PLACEHOLDER_PATTERN = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
-/** The template used when no `runnerenv_*` variable is set: ephemeral runners of `myoung34/github-runner`. */
+/**
+ * The built-in template, used when no `runnerenv_*` variable is set: a just-in-time runner. The container gets a
+ * configuration for its one runner and no registration token, so no job step can register a runner of its own.
+ * With `BUILT_IN_ENTRYPOINT` it works on `myoung34/github-runner` (whose entrypoint has no just-in-time support:
+ * `run.sh` of the bundled actions/runner reads the variable itself) and on any image laid out like it.
+ */
+export const JIT_TEMPLATE: Readonly<Record<string, string>> = Object.freeze({
+  ACTIONS_RUNNER_INPUT_JITCONFIG: '{jit_config}',
+});
+
+/** The entry point of the built-in template, unless `RUNNER_ENTRYPOINT` says otherwise. */
+export const BUILT_IN_ENTRYPOINT: readonly string[] = Object.freeze(['/actions-runner/run.sh']);
+
+/**
+ * The registration-token preset for `myoung34/github-runner`'s own entrypoint (set as `runnerenv_*` variables, see
+ * docs/security.md): the token it holds is readable by the job for as long as it is valid (an hour, repository- or
+ * organization-wide), so it is no longer the default.
+ */
 export const MYOUNG34_TEMPLATE: Readonly<Record<string, string>> = Object.freeze({
   RUNNER_SCOPE: '{runner_scope}',
   REPO_URL: '{github_url}/{scope_name}',
@@ -36,6 +53,7 @@ export const MYOUNG34_TEMPLATE: Readonly<Record<string, string>> = Object.freeze
   EPHEMERAL: 'true',
   DISABLE_AUTO_UPDATE: 'true',
   UNSET_CONFIG_VARS: 'true',
+  DISABLE_AUTOMATIC_DEREGISTRATION: 'true',
 });
 
 /** A problem with the template, and the variable it is in. */
@@ -48,7 +66,9 @@ export interface TemplateProblem {
 export interface RunnerTemplate {
   readonly env: Readonly<Record<string, string>>;
   /** Where it came from, for the start-up log. */
-  readonly source: 'default (myoung34/github-runner)' | 'runnerenv_* variables';
+  readonly source: 'built-in (just-in-time)' | 'runnerenv_* variables';
+  /** Replaces the image's entry point (`RUNNER_ENTRYPOINT`, or the built-in template's); null keeps the image's. */
+  readonly entrypoint: readonly string[] | null;
   /** Placeholders used anywhere in the template (and the command), so only what is used gets minted. */
   readonly uses: ReadonlySet<Placeholder>;
 }
@@ -69,9 +89,11 @@ function isPlaceholder(name: string): name is Placeholder {
 export function compileTemplate(
   runnerenv: Readonly<Record<string, string>>,
   commandWords: readonly string[] = [],
+  entrypointWords: readonly string[] | null = null,
 ): { template: RunnerTemplate; problems: [] } | { template: null; problems: TemplateProblem[] } {
   const custom = Object.keys(runnerenv).length > 0;
-  const env = custom ? { ...runnerenv } : { ...MYOUNG34_TEMPLATE };
+  const env = custom ? { ...runnerenv } : { ...JIT_TEMPLATE };
+  const entrypoint = entrypointWords ?? (custom ? null : BUILT_IN_ENTRYPOINT);
   const uses = new Set<Placeholder>();
   const problems: TemplateProblem[] = [];
   const known = Object.keys(PLACEHOLDERS).join(', ');
@@ -95,6 +117,7 @@ export function compileTemplate(
     check(`runnerenv_${name}`, value);
   }
   commandWords.forEach((word) => check('RUNNER_COMMAND', word));
+  entrypointWords?.forEach((word) => check('RUNNER_ENTRYPOINT', word));
   if (uses.has('registration_token') && uses.has('jit_config')) {
     problems.push({
       variable: 'runnerenv_*',
@@ -106,7 +129,8 @@ export function compileTemplate(
   return {
     template: Object.freeze({
       env: Object.freeze(env),
-      source: custom ? 'runnerenv_* variables' : 'default (myoung34/github-runner)',
+      source: custom ? 'runnerenv_* variables' : 'built-in (just-in-time)',
+      entrypoint: entrypoint === null ? null : Object.freeze([...entrypoint]),
       uses,
     }),
     problems: [],

@@ -29,6 +29,15 @@ export interface CreateLoggerOptions {
   secrets?: Iterable<string | undefined>;
 }
 
+/**
+ * Where JSON lines go: the given destination, else standard output written asynchronously. A synchronous write
+ * per line cost the gateway a tenth of its time under load; lines that arrive while one write is under way are
+ * written together with the next, and what is still buffered is written synchronously when the process exits.
+ */
+function jsonDestination(given: LogDestination | undefined): LogDestination {
+  return given ?? pino.destination({ dest: 1, sync: false });
+}
+
 /** The root logger of a process and the redactor behind it (to `add()` secrets learnt at run time). */
 export interface CreatedLogger {
   logger: Logger;
@@ -98,7 +107,7 @@ export function createLogger(options: CreateLoggerOptions): CreatedLogger {
       redact: { paths: [...REDACT_PATHS], censor },
       hooks: { streamWrite: (line) => redactor.redact(line) },
     },
-    pretty ? prettyStream(destination, options.verbose ?? false) : destination,
+    pretty ? prettyStream(destination, options.verbose ?? false) : jsonDestination(options.destination),
   );
   return { logger, redactor };
 }

@@ -1,0 +1,124 @@
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { scopeFromTarget, scopeTarget, type GitHubScope } from '@gha-ephemeral/github';
+import type { Logger } from '@gha-ephemeral/logging';
+import { BoundedMap } from '@gha-ephemeral/primitives';
+import { z } from 'zod';
+import { GitHubRunnerDirectory } from './github-runner-directory.js';
+
+/** The file, in the state directory, that lists the scopes an orchestrator id registered runners in. */
+export function scopeJournalFile(orchestratorId: string): string {
+  return `scopes-${orchestratorId}.json`;
+}
+
+/** Scopes kept: far more than one install serves. */
+const KEPT = 10_000;
+/**
+ * How long a scope is looked at after its last runner: GitHub itself drops an ephemeral runner that has not
+ * connected for a day, so a registration left by a crash is gone by then anyway.
+ */
+const KEPT_FOR_MS = 2 * 86_400_000;
+/** A scope used again is written again only after this long: one write per scope per hour at most. */
+const REWRITE_AFTER_MS = 3_600_000;
+
+const JournalFile = z.object({
+  scopes: z.array(
+    z.object({
+      kind: z.enum(['repository', 'organization']),
+      target: z.string().min(1).max(200),
+      lastUsedMs: z.number(),
+    }),
+  ),
+});
+
+interface Entry {
+  scope: GitHubScope;
+  lastUsedMs: number;
+}
+
+/**
+ * Every scope this install registered runners in recently, kept in `ORCHESTRATOR_STATE_DIR` so that a restart
+ * still looks for orphaned registrations there. Without it, a crash between a just-in-time registration and its
+ * container leaves the registration behind in manual mode, where nothing else names that scope again.
+ */
+export class ScopeJournal {
+  readonly #file: string | null;
+  readonly #logger: Logger;
+  readonly #now: () => number;
+  readonly #entries = new BoundedMap<string, Entry>(KEPT);
+  #writeFailed = false;
+
+  /** `stateDir` null keeps the scopes in memory only. One file per id: installs sharing a directory stay apart. */
+  constructor(stateDir: string | null, orchestratorId: string, logger: Logger, now: () => number = Date.now) {
+    this.#file = stateDir === null ? null : join(stateDir, scopeJournalFile(orchestratorId));
+    this.#logger = logger;
+    this.#now = now;
+    this.#load();
+  }
+
+  /** Notes that a runner is about to be registered in `scope` (written before any credential is minted). */
+  remember(scope: GitHubScope): void {
+    const key = GitHubRunnerDirectory.key(scope);
+    const known = this.#entries.get(key);
+    const now = this.#now();
+    this.#entries.set(key, { scope, lastUsedMs: now });
+    if (known === undefined || now - known.lastUsedMs > REWRITE_AFTER_MS) this.#write();
+  }
+
+  /** The scopes used within the last two days, newest last. */
+  scopes(): GitHubScope[] {
+    const since = this.#now() - KEPT_FOR_MS;
+    return [...this.#entries.values()]
+      .filter((entry) => entry.lastUsedMs >= since)
+      .map((entry) => entry.scope);
+  }
+
+  #load(): void {
+    if (this.#file === null) return;
+    let text: string;
+    try {
+      text = readFileSync(this.#file, 'utf8');
+    } catch {
+      return; // none yet
+    }
+    const parsed = JournalFile.safeParse(safeJson(text));
+    if (!parsed.success) {
+      this.#logger.warn({ file: this.#file }, 'the scope journal is unreadable; starting a new one');
+      return;
+    }
+    for (const { kind, target, lastUsedMs } of parsed.data.scopes) {
+      const scope = scopeFromTarget(kind, target);
+      this.#entries.set(GitHubRunnerDirectory.key(scope), { scope, lastUsedMs });
+    }
+  }
+
+  /** Writes the whole journal through a temporary file and a rename, so a crash never leaves half a file. */
+  #write(): void {
+    if (this.#file === null) return;
+    const since = this.#now() - KEPT_FOR_MS;
+    const scopes = [...this.#entries.values()]
+      .filter((entry) => entry.lastUsedMs >= since)
+      .map(({ scope, lastUsedMs }) => ({ kind: scope.kind, target: scopeTarget(scope), lastUsedMs }));
+    try {
+      mkdirSync(join(this.#file, '..'), { recursive: true });
+      writeFileSync(`${this.#file}.tmp`, JSON.stringify({ scopes }));
+      renameSync(`${this.#file}.tmp`, this.#file);
+      this.#writeFailed = false;
+    } catch (error) {
+      if (this.#writeFailed) return;
+      this.#writeFailed = true;
+      this.#logger.warn(
+        { err: error, file: this.#file },
+        'cannot keep the scope journal: after a crash, registrations in scopes no runner is listed in may stay until GitHub drops them (a day)',
+      );
+    }
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
