@@ -241,6 +241,20 @@ wait_until 60 "runner $runner registers with the simulator" sim_has_runner
 [ "$(http GET "$gateway/api/v1/runners/$runner")" = 200 ] || fail "GET /api/v1/runners/$runner: $(cat "$work/body")"
 pass "runner $runner: container running, registered with GitHub (the simulator), listed by the gateway"
 
+# What a job step could try from inside the runner: the orchestrator and the gateway on their gha-network
+# addresses are out of its reach (Docker isolates the runner network from gha-network).
+runner_container=$(docker ps -q --filter "label=gha-ephemeral.runner=$runner")
+ip_on() { docker inspect -f "{{ (index .NetworkSettings.Networks \"${project}_gha-network\").IPAddress }}" "$1"; }
+probe_js='const [host, port] = process.argv[1].split(":");
+const s = require("net").connect({ host, port: Number(port), timeout: 3000 });
+const end = (what) => { console.log(what); s.destroy(); };
+s.on("connect", () => end("reached")); s.on("error", () => end("refused")); s.on("timeout", () => end("refused"));'
+for target in "orchestrator=$(ip_on "$orchestrator_container"):$orchestrator_port" "gateway=$(ip_on "$gateway_container"):$gateway_port"; do
+  answer=$(docker exec "$runner_container" node -e "$probe_js" "${target#*=}")
+  [ "$answer" = refused ] || fail "a runner reached the ${target%%=*} at ${target#*=} ($answer)"
+done
+pass "a runner reaches neither the orchestrator nor the gateway on their internal addresses"
+
 status=$(http DELETE "$gateway/api/v1/runners/$runner")
 case "$status" in 202 | 204) ;; *) fail "DELETE /api/v1/runners/$runner answered $status: $(cat "$work/body")" ;; esac
 runner_gone() {
