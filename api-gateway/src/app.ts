@@ -44,7 +44,10 @@ export interface AppDeps {
    * deadline of asking (default 3 s).
    */
   health?: { cacheMs?: number; timeoutMs?: number };
-  /** The clock (ms since the epoch) of `/health`'s cache and the webhook refusal log; tests pass their own. */
+  /**
+   * The clock (ms since the epoch) of the rate-limit windows, `/health`'s cache and the webhook refusal log; tests
+   * pass their own.
+   */
   now?: () => number;
 }
 
@@ -111,10 +114,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerHttpMetrics(app, metrics);
   await registerCors(app, deps.corsOrigins);
   registerClientIdentity(app, keys);
-  await registerRateLimit(app, deps.rateLimit);
+  const now = deps.now ?? Date.now;
+  await registerRateLimit(app, deps.rateLimit, now);
   registerErrorHandler(app);
 
-  const now = deps.now ?? Date.now;
   const health = new OrchestratorHealthView({ orchestrator: deps.orchestrator, now, ...deps.health });
   await app.register(healthRoutes, {
     orchestrator: health,

@@ -164,14 +164,14 @@ describe('end to end: the built gateway in front of the real orchestrator, the G
 
     const deleted = await call('DELETE', `/api/v1/runners/${runner!.id}`);
     expect([202, 204]).toContain(deleted.status);
-    const gone = await waitFor(
-      async () => (await call('GET', `/api/v1/runners/${runner!.id}`)).status === 404,
-      {
-        timeoutMs: 30_000,
-        message: 'the runner to be gone',
-      },
-    );
-    expect(gone).toBe(true);
+    await waitFor(async () => (await call('GET', `/api/v1/runners/${runner!.id}`)).status === 404, {
+      timeoutMs: 30_000,
+      message: 'the runner to be gone',
+    });
+    // Gone everywhere a user would look: the list, and GitHub's registrations.
+    const after = (await (await call('GET', '/api/v1/runners')).json()) as { runners: Runner[] };
+    expect(after.runners.map((item) => item.id)).not.toContain(runner!.id);
+    expect(sim.control.getRunnerByName(runner!.id)).toBeUndefined();
   });
 
   it("passes the orchestrator's own 404 through for an unknown runner", async () => {

@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { InjectOptions } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TrustProxy } from '../src/config-fields.js';
@@ -23,12 +22,13 @@ describe('rate limiting', () => {
   });
 
   async function gatewayWith(
-    options: { windowSeconds?: number; trustProxy?: TrustProxy } = {},
+    options: { windowSeconds?: number; trustProxy?: TrustProxy; now?: () => number } = {},
   ): Promise<TestGateway> {
     const gateway = await startTestGateway({
       orchestratorUrl: upstream.url,
       rateLimit: { max: MAX, windowSeconds: options.windowSeconds ?? 60 },
       trustProxy: options.trustProxy ?? false,
+      ...(options.now ? { now: options.now } : {}),
     });
     gateways.push(gateway);
     return gateway;
@@ -62,13 +62,21 @@ describe('rate limiting', () => {
     expect(upstream.requests).toHaveLength(MAX);
   });
 
-  it('lets the client in again once Retry-After has passed', async () => {
-    const gateway = await gatewayWith({ windowSeconds: 1 });
+  it('lets the client in again once Retry-After has passed, and not before', async () => {
+    let now = 1_700_000_000_000;
+    const gateway = await gatewayWith({ windowSeconds: 60, now: () => now });
     for (let i = 0; i < MAX; i += 1) await gateway.app.inject(list());
+    now += 20_000;
     const refused = await gateway.app.inject(list());
     expect(refused.statusCode).toBe(429);
-    await sleep(Number(refused.headers['retry-after']) * 1000 + 100);
-    expect((await gateway.app.inject(list())).statusCode).toBe(200);
+    const retryAfterMs = Number(refused.headers['retry-after']) * 1000;
+    expect(retryAfterMs).toBe(40_000);
+    now += retryAfterMs - 1;
+    expect((await gateway.app.inject(list())).statusCode).toBe(429);
+    now += 1;
+    const admitted = await gateway.app.inject(list());
+    expect(admitted.statusCode).toBe(200);
+    expect(admitted.headers['x-ratelimit-remaining']).toBe(String(MAX - 1));
   });
 
   it('gives each API key its own allowance, even from one address', async () => {

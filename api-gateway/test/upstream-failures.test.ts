@@ -23,14 +23,13 @@ describe('the orchestrator down', () => {
   });
   afterAll(() => gateway.close());
 
+  // "At once" is this test's timeout: a gateway that waited or retried on a refused connection would exceed it.
   it('answers the runner routes 503 upstream.unavailable at once', async () => {
-    const started = Date.now();
     const response = await gateway.app.inject(list);
-    expect(Date.now() - started).toBeLessThan(3000);
     expect(response.statusCode).toBe(503);
     expect(response.json()).toMatchObject({ code: 'upstream.unavailable' });
     expect(response.json<{ message: string }>().message).toMatch(/cannot be reached/);
-  });
+  }, 3000);
 
   it('answers /health 503 down, saying what failed but not the internal address', async () => {
     const response = await gateway.app.inject({ method: 'GET', url: '/health' });
@@ -70,16 +69,16 @@ describe('the orchestrator slow, or answering garbage', () => {
     await upstream.close();
   });
 
-  it('answers 504 upstream.timeout within the read timeout when it never answers', async () => {
+  // The test's timeout bounds the wait; which timeout applied is in the answer (the write timeout is tested below).
+  it('answers 504 upstream.timeout after the read timeout when it never answers', async () => {
     upstream.respondWith(() => undefined);
-    const started = Date.now();
     const response = await gateway.app.inject(list);
-    const elapsed = Date.now() - started;
     expect(response.statusCode).toBe(504);
-    expect(response.json()).toMatchObject({ code: 'upstream.timeout' });
-    expect(elapsed).toBeGreaterThanOrEqual(450);
-    expect(elapsed).toBeLessThan(5000);
-  });
+    expect(response.json()).toMatchObject({
+      code: 'upstream.timeout',
+      message: expect.stringMatching(/^The orchestrator did not answer within 0\.5 s;/),
+    });
+  }, 5000);
 
   it('gives writes the longer write timeout', async () => {
     upstream.respondWith((_request, response) => {

@@ -29,7 +29,11 @@ describe('just-in-time runners (official image preset, stand-in runner)', () => 
     const [runner] = response.json<{ runners: Runner[] }>().runners;
     // Registered at once: GitHub already knows the runner's id.
     expect(runner!.githubRunnerId).toEqual(expect.any(Number));
-    expect(h.sim.control.getRunnerByName(runner!.id)?.labels.map((l) => l)).toBeDefined();
+    expect(h.sim.control.getRunnerByName(runner!.id)).toMatchObject({
+      id: runner!.githubRunnerId,
+      configuredBy: 'jit',
+      labels: expect.arrayContaining(['self-hosted', 'jit']),
+    });
 
     const info = await docker.getContainer(runner!.containerId).inspect();
     const env = info.Config.Env ?? [];
@@ -52,15 +56,19 @@ describe('just-in-time runners (official image preset, stand-in runner)', () => 
     const job = await h.sim.control.waitForJob(jobId, 'completed', { timeoutMs: 30_000 });
     expect(job.runnerName).toBe(runner!.id);
     await waitFor(
-      async () => {
-        try {
-          await docker.getContainer(runner!.containerId).inspect();
-          return false;
-        } catch {
-          return true;
-        }
-      },
-      { timeoutMs: 20_000, message: 'the JIT runner container stayed' },
+      () =>
+        docker
+          .getContainer(runner!.containerId)
+          .inspect()
+          .then(
+            () => false,
+            // Only "no such container" means gone; waitFor keeps any other error as the cause of its timeout.
+            (error: { statusCode?: unknown }) => {
+              if (error.statusCode === 404) return true;
+              throw error;
+            },
+          ),
+      { timeoutMs: 20_000, message: 'the JIT runner container to be removed' },
     );
     expect(h.sim.control.getRunnerByName(runner!.id)).toBeUndefined();
     expect(h.log.text).not.toContain(jitConfig);

@@ -2,7 +2,7 @@ import type { GitHubSim } from '@gha-ephemeral/github-sim';
 import { waitFor } from '@gha-ephemeral/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Harness } from './harness.js';
-import { sampleValue, scrape } from './prometheus.js';
+import { counterValue, sampleValue, scrape } from './prometheus.js';
 import {
   containersOf,
   postDelivery,
@@ -31,8 +31,12 @@ describe('a replayed queued delivery (fresh delivery id) for a finished job (rea
   const metric = async (name: string, labels: Record<string, string> = {}) =>
     sampleValue(await scrape(stack.orchestratorUrl), name, labels);
   const started = () => metric('gha_ephemeral_runners_started_total', { reason: 'job' });
-  const eventsSeen = (action: string, outcome: string) =>
-    metric('gha_ephemeral_workflow_job_events_total', { action, outcome });
+  // A count of events, 0 before the first of its kind: the replays below are counted from a baseline.
+  const eventsSeen = async (action: string, outcome: string) =>
+    counterValue(await scrape(stack.orchestratorUrl), 'gha_ephemeral_workflow_job_events_total', {
+      action,
+      outcome,
+    });
 
   let world: WebhookWorld | undefined;
 

@@ -3,7 +3,7 @@ import { waitFor } from '@gha-ephemeral/testkit';
 import Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Harness } from './harness.js';
-import { sampleValue, scrape } from './prometheus.js';
+import { counterValue, sampleValue, scrape } from './prometheus.js';
 import {
   containersOf,
   postDelivery,
@@ -59,12 +59,15 @@ describe('webhooks end to end: simulator → gateway → orchestrator → runner
   let h: Harness;
   let stack: WebhookStack;
 
-  /** The orchestrator's counters, as Prometheus would scrape them. */
+  /** The orchestrator's metrics, as Prometheus would scrape them: `undefined` for a series not there. */
   const metric = async (name: string, labels: Record<string, string> = {}) =>
     sampleValue(await scrape(stack.orchestratorUrl), name, labels);
-  const started = () => metric('gha_ephemeral_runners_started_total', { reason: 'job' });
+  /** A counter, 0 before its first increment: for the counts taken before an action. */
+  const count = async (name: string, labels: Record<string, string> = {}) =>
+    counterValue(await scrape(stack.orchestratorUrl), name, labels);
+  const started = () => count('gha_ephemeral_runners_started_total', { reason: 'job' });
   const eventsSeen = (action: string, outcome: string) =>
-    metric('gha_ephemeral_workflow_job_events_total', { action, outcome });
+    count('gha_ephemeral_workflow_job_events_total', { action, outcome });
 
   let world: WebhookWorld | undefined;
 
@@ -239,7 +242,7 @@ describe('webhooks end to end: simulator → gateway → orchestrator → runner
     });
     expect(await metric('gha_ephemeral_github_requests_total', { outcome: '2xx' })).toBeGreaterThan(0);
     expect(await metric('gha_ephemeral_github_rate_limit_remaining')).toBeGreaterThan(0);
-    const removedBefore = await metric('gha_ephemeral_runners_removed_total', { reason: 'job_completed' });
+    const removedBefore = await count('gha_ephemeral_runners_removed_total', { reason: 'job_completed' });
     const body = payload('completed', { jobId: 987_654, runId: 123_456 }, 'octo/manual', {
       runnerName: runner!.id,
     });

@@ -2,6 +2,7 @@ import rateLimit, { type RateLimitOptions } from '@fastify/rate-limit';
 import { AppError } from '@gha-ephemeral/contract';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { addressBucket } from './address-bucket.js';
+import { rateLimitStore } from './rate-limit-store.js';
 
 /** `RATE_LIMIT_MAX` requests per `RATE_LIMIT_WINDOW` per client, and `/health`'s own allowance. */
 export interface RateLimitSettings {
@@ -55,11 +56,17 @@ export function healthRateLimit(settings: RateLimitSettings): RateLimitOptions {
 /**
  * Registers @fastify/rate-limit for every route registered after it (routes opt out with
  * `config: { rateLimit: false }`, or bring their own bucket as `/health` does). Over the limit: 429
- * `rate_limit.exceeded` with `Retry-After` in seconds and the `x-ratelimit-*` headers.
+ * `rate_limit.exceeded` with `Retry-After` in seconds and the `x-ratelimit-*` headers. The windows run on `now`
+ * (default `Date.now`).
  */
-export async function registerRateLimit(app: FastifyInstance, settings: RateLimitSettings): Promise<void> {
+export async function registerRateLimit(
+  app: FastifyInstance,
+  settings: RateLimitSettings,
+  now: () => number = Date.now,
+): Promise<void> {
   await app.register(rateLimit, {
     global: true,
+    store: rateLimitStore(now),
     max: settings.max,
     timeWindow: settings.windowSeconds * 1000,
     keyGenerator: rateLimitKey,

@@ -60,7 +60,14 @@ export {
   type RateLimitPluginOptions,
 } from './rate-limit/rate-limit-plugins.js';
 export { suggestDelayMs, MAX_SLOWDOWN_FACTOR, SLOWDOWN_THRESHOLD } from './rate-limit/suggested-delay.js';
-export { DEFAULT_WRITE_BURST, createWriteLimiter } from './rate-limit/write-limiter.js';
+export {
+  DEFAULT_WRITE_BURST,
+  createWriteLimiter,
+  type WriteBucket,
+  type WriteJobOptions,
+  type WriteLimiter,
+} from './rate-limit/write-limiter.js';
+export { systemClock, type Clock } from './clock/clock.js';
 export { analyzeWorkflow, selfHostedVerdict, usesSelfHostedRunners } from './workflows/analyze-workflow.js';
 export { isGitHubHostedLabel } from './workflows/github-hosted-labels.js';
 export { hasSelfHostedLabel } from './workflows/verdict.js';

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { Octokit } from '@octokit/rest';
+import type Bottleneck from 'bottleneck';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
+import type { Clock } from './clock/clock.js';
 import { installationAuthStrategy, type GitHubAppAuth } from './app-auth/installation-auth.js';
 import {
   conditionalRequests,
@@ -83,6 +85,11 @@ export interface OctokitClientOptions {
    * credentials (e.g. `app:ID:installation:ID`).
    */
   conditionalRequests?: ConditionalRequestOptions;
+  /**
+   * The clock of the client's own waits: the write schedule and the rate-limit guard (default: the real clock).
+   * Tests pass one they drive. The throttling and retry plugins keep real timers.
+   */
+  clock?: Clock;
 }
 
 /** A stable, non-secret name for a credential: part of the conditional-request cache keys. */
@@ -150,7 +157,11 @@ export function createOctokit(options: OctokitClientOptions): GitHubOctokit {
     request: { fetch: deadlineFetch(options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS) },
     throttle: {
       id: options.throttleId ?? 'gha-ephemeral',
-      write: createWriteLimiter(options.writeBurst ?? DEFAULT_WRITE_BURST),
+      // The plugin types this as a Bottleneck group but only calls `key(id).schedule(options, job)` on it.
+      write: createWriteLimiter(
+        options.writeBurst ?? DEFAULT_WRITE_BURST,
+        options.clock,
+      ) as unknown as Bottleneck.Group,
       onRateLimit: onLimit('primary'),
       onSecondaryRateLimit: onLimit('secondary'),
     },
@@ -160,7 +171,11 @@ export function createOctokit(options: OctokitClientOptions): GitHubOctokit {
       identity: app === null ? credentialIdentity(options.auth as string) : appCredentialIdentity(app),
       ...options.conditionalRequests,
     },
-    rateLimit: { logger: log, maxWaitSeconds: maxWait },
+    rateLimit: {
+      logger: log,
+      maxWaitSeconds: maxWait,
+      ...(options.clock === undefined ? {} : { clock: options.clock }),
+    },
   });
   // Octokit's constructor has no `headers` option (it drops one silently): the version goes on every request here.
   octokit.hook.before('request', (request) => {

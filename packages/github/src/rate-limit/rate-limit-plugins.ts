@@ -1,7 +1,7 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Octokit } from '@octokit/core';
 import type { Hooks, OctokitOptions } from '@octokit/core/types';
 import { AppError } from '@gha-ephemeral/contract';
+import { systemClock, type Clock } from '../clock/clock.js';
 import type { LoggerLike } from '../logger.js';
 import { requestTarget, type HookEndpoint } from '../conditional/request-target.js';
 import { classifyRateLimitError, type RateLimitKind } from './classify-rate-limit.js';
@@ -15,7 +15,8 @@ export interface RateLimitPluginOptions {
    * and fails at once with `github.rate_limited` otherwise (default 60).
    */
   maxWaitSeconds?: number;
-  now?: () => number;
+  /** The time the limits are read against and the guard's waits are made on (default: the real clock). */
+  clock?: Clock;
 }
 
 type Response = Hooks['request']['Result'];
@@ -44,9 +45,10 @@ function isExempt(path: string): boolean {
  */
 export function observeRateLimits(octokit: Octokit, options: OctokitOptions): { rateLimit: RateLimitState } {
   const settings = settingsOf(options);
+  const clock = settings.clock;
   const state = new RateLimitState({
     ...(settings.logger ? { logger: settings.logger } : {}),
-    ...(settings.now ? { now: settings.now } : {}),
+    ...(clock ? { now: () => clock.now() } : {}),
   });
   octokit.hook.wrap('request', async (request: Send, endpoint) => {
     try {
@@ -96,7 +98,8 @@ function rateLimitedError(
 export function guardRateLimits(octokit: Octokit, options: OctokitOptions): Record<string, never> {
   const settings = settingsOf(options);
   const maxWaitMs = (settings.maxWaitSeconds ?? 60) * 1000;
-  const now = settings.now ?? Date.now;
+  const clock = settings.clock ?? systemClock;
+  const now = () => clock.now();
   const state = (octokit as Octokit & { rateLimit?: unknown }).rateLimit;
   if (!(state instanceof RateLimitState)) {
     throw new Error('guardRateLimits needs observeRateLimits registered before it');
@@ -108,8 +111,7 @@ export function guardRateLimits(octokit: Octokit, options: OctokitOptions): Reco
     if (blockedUntil !== null) {
       const wait = blockedUntil - now();
       if (wait > maxWaitMs) throw rateLimitedError(state, now(), what, undefined, state.snapshot().limitedBy);
-      const signal = endpoint.request.signal;
-      await sleep(wait, undefined, signal ? { signal } : {});
+      await clock.sleep(wait, endpoint.request.signal ?? undefined);
     }
     try {
       return await request(endpoint);
