@@ -54,7 +54,8 @@ if ! command -v shellcheck >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v a
 fi
 scripts=(
   .ci/run scripts/demo.sh scripts/e2e-compose.sh scripts/lint-deploy.sh scripts/offline-base-images.sh
-  scripts/build-local-images.sh orchestrator/scripts/build.sh orchestrator/scripts/versioning.sh
+  scripts/build-local-images.sh scripts/build-dind-image.sh scripts/dind-entrypoint.sh
+  orchestrator/scripts/build.sh orchestrator/scripts/versioning.sh
   api-gateway/scripts/build.sh api-gateway/scripts/versioning.sh deploy/build-ca/stage.sh
   packages/github-sim/scripts/build-image.sh
 )

@@ -115,6 +115,57 @@ describe('toCreateBody', () => {
   });
 });
 
+describe('toCreateBody privileges', () => {
+  const spec = { name: 'engine', image: 'dind', env: {}, labels: {} };
+
+  it('gives an ordinary container no privileges beyond the defaults', () => {
+    const host = toCreateBody(spec, true).HostConfig ?? {};
+    expect(host.SecurityOpt).toEqual(['no-new-privileges:true']);
+    for (const field of ['Privileged', 'CapAdd', 'CgroupnsMode', 'Binds']) {
+      expect(host).not.toHaveProperty(field);
+    }
+  });
+
+  it('maps capabilities, security options, the cgroup namespace and binds for an engine sidecar', () => {
+    const body = toCreateBody(
+      {
+        ...spec,
+        privileges: {
+          capAdd: ['SYS_ADMIN', 'NET_ADMIN'],
+          securityOpt: ['seccomp=unconfined', 'apparmor=unconfined'],
+          noNewPrivileges: false,
+          cgroupnsMode: 'host',
+          binds: ['/sys/fs/cgroup:/sys/fs/cgroup:rw'],
+        },
+      },
+      true,
+    );
+    expect(body.HostConfig).toMatchObject({
+      CapAdd: ['SYS_ADMIN', 'NET_ADMIN'],
+      SecurityOpt: ['seccomp=unconfined', 'apparmor=unconfined'],
+      CgroupnsMode: 'host',
+      Binds: ['/sys/fs/cgroup:/sys/fs/cgroup:rw'],
+    });
+    expect(body.HostConfig).not.toHaveProperty('Privileged');
+  });
+
+  it('keeps no-new-privileges beside extra security options unless turned off', () => {
+    const body = toCreateBody({ ...spec, privileges: { securityOpt: ['seccomp=unconfined'] } }, true);
+    expect(body.HostConfig?.SecurityOpt).toEqual(['no-new-privileges:true', 'seccomp=unconfined']);
+  });
+
+  it('runs privileged when asked', () => {
+    const body = toCreateBody({ ...spec, privileges: { privileged: true, noNewPrivileges: false } }, true);
+    expect(body.HostConfig).toMatchObject({ Privileged: true, SecurityOpt: [] });
+  });
+
+  it('leaves the extra networks out of the body (they are joined between create and start)', () => {
+    const body = toCreateBody({ ...spec, network: 'runners', extraNetworks: ['private'] }, true);
+    expect(body.HostConfig?.NetworkMode).toBe('runners');
+    expect(JSON.stringify(body)).not.toContain('private');
+  });
+});
+
 describe('toLabelFilters', () => {
   it('asks for every label with its value', () => {
     expect(toLabelFilters({ a: '1', b: 'x=y' })).toEqual(['a=1', 'b=x=y']);

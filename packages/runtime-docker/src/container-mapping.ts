@@ -1,5 +1,11 @@
 import type Dockerode from 'dockerode';
-import type { ContainerLimits, ContainerState, RunnerContainer, RunnerContainerSpec } from './runtime.js';
+import type {
+  ContainerLimits,
+  ContainerPrivileges,
+  ContainerState,
+  RunnerContainer,
+  RunnerContainerSpec,
+} from './runtime.js';
 
 const STATES: ReadonlySet<string> = new Set<ContainerState>([
   'created',
@@ -53,20 +59,34 @@ function limitsConfig(limits: ContainerLimits | undefined): Dockerode.HostConfig
   return config;
 }
 
+/** `HostConfig` with the cgroup namespace field (API 1.41) that dockerode's typings lack. */
+type HostConfig = Dockerode.HostConfig & { CgroupnsMode?: 'host' | 'private' };
+
+/** The privilege fields of a spec; without any, only `no-new-privileges`. */
+function privilegesConfig(privileges: ContainerPrivileges = {}): HostConfig {
+  // A job's setuid binaries (sudo, su) gain it nothing beyond what it already has.
+  const noNewPrivileges = privileges.noNewPrivileges === false ? [] : ['no-new-privileges:true'];
+  const config: HostConfig = { SecurityOpt: [...noNewPrivileges, ...(privileges.securityOpt ?? [])] };
+  if (privileges.privileged === true) config.Privileged = true;
+  if (privileges.capAdd !== undefined && privileges.capAdd.length > 0) config.CapAdd = [...privileges.capAdd];
+  if (privileges.cgroupnsMode !== undefined) config.CgroupnsMode = privileges.cgroupnsMode;
+  if (privileges.binds !== undefined && privileges.binds.length > 0) config.Binds = [...privileges.binds];
+  return config;
+}
+
 /** The `POST /containers/create` body for a spec. It holds the env, so it is never logged. */
 export function toCreateBody(spec: RunnerContainerSpec, init: boolean): Dockerode.ContainerCreateOptions {
-  const hostConfig: Dockerode.HostConfig = {
+  const hostConfig: HostConfig = {
     // We remove containers ourselves, after reading the exit code.
     AutoRemove: false,
     // An ephemeral runner takes one job: a restarted container would try to take a second one.
     RestartPolicy: { Name: 'no' },
     // An init as PID 1 reaps the zombies that job steps leave and forwards SIGTERM to the runner.
     Init: init,
-    // A job's setuid binaries (sudo, su) gain it nothing beyond what it already has.
-    SecurityOpt: ['no-new-privileges:true'],
     // A chatty or hostile job cannot fill the host's disk through its output: at most 2 × 10 MB kept.
     LogConfig: { Type: 'json-file', Config: { 'max-size': '10m', 'max-file': '2' } },
     ...limitsConfig(spec.limits),
+    ...privilegesConfig(spec.privileges),
   };
   if (spec.network !== undefined) hostConfig.NetworkMode = spec.network;
   const body: Dockerode.ContainerCreateOptions = {

@@ -3,13 +3,14 @@ import Dockerode from 'dockerode';
 import { fromInspectInfo, toContainerState, toCreateBody, toLabelFilters } from './container-mapping.js';
 import { engineMessage, engineStatusCode, runtimeFailedError } from './docker-errors.js';
 import { streamRuntimeEvents, type BackoffOptions } from './docker-events.js';
+import { DockerNetworks } from './docker-networks.js';
 import { describeEngineAddress } from './engine-address.js';
 import { callEngine, type EngineCallContext } from './engine-call.js';
 import { pullImage } from './image-pull.js';
 import { createSilentLogger, type RuntimeLogger } from './logger.js';
 import { mapWithConcurrency } from './map-with-concurrency.js';
-import { ensureRunnerNetwork } from './runner-network.js';
 import type {
+  EnsureNetworkOptions,
   LabelFilter,
   RunnerContainer,
   RunnerContainerSpec,
@@ -67,6 +68,7 @@ export class DockerRuntime implements RunnerRuntime {
   /** The last inspection of each container listed, oldest first (see {@link DockerRuntime.list}). */
   private readonly inspected = new Map<string, RunnerContainer>();
   private readonly eventsBackoff: BackoffOptions;
+  private readonly networks: DockerNetworks;
 
   constructor(options: DockerRuntimeOptions = {}) {
     this.docker = options.docker ?? new Dockerode();
@@ -78,6 +80,7 @@ export class DockerRuntime implements RunnerRuntime {
     this.pullTimeoutMs = options.pullTimeoutMs ?? 300_000;
     this.init = options.init ?? true;
     this.eventsBackoff = options.eventsBackoff ?? { initialMs: 250, maxMs: 15_000 };
+    this.networks = new DockerNetworks(this.docker, this.engine);
   }
 
   async ping(opts: RuntimeCallOptions = {}): Promise<{ version: string; apiVersion: string }> {
@@ -149,6 +152,7 @@ export class DockerRuntime implements RunnerRuntime {
     opts.beforeStart?.();
     try {
       signal?.throwIfAborted();
+      await this.networks.connect(container.id, spec.extraNetworks ?? [], signal);
       await this.call(`start container ${spec.name}`, signal, (abortSignal) =>
         container.start({ abortSignal }),
       );
@@ -203,32 +207,16 @@ export class DockerRuntime implements RunnerRuntime {
     );
   }
 
-  async ensureNetwork(
-    name: string,
-    opts: RuntimeCallOptions & { labels?: Readonly<Record<string, string>> } = {},
-  ): Promise<RunnerNetwork> {
-    const { signal } = opts;
-    try {
-      return await ensureRunnerNetwork(
-        {
-          find: async (network) => {
-            const found = await this.call(`list networks named ${network}`, signal, (abortSignal) =>
-              this.docker.listNetworks({ filters: { name: [network] }, abortSignal }),
-            );
-            // The engine's name filter matches parts of names: keep the exact one.
-            return found.find((candidate) => candidate.Name === network) ?? null;
-          },
-          create: (options) =>
-            this.call(`create network ${name}`, signal, (abortSignal) =>
-              this.docker.createNetwork({ ...options, abortSignal }),
-            ),
-        },
-        name,
-        opts.labels,
-      );
-    } catch (error) {
-      throw this.mapError(`make sure the runner network "${name}" exists`, error, noSecrets, signal);
-    }
+  async ensureNetwork(name: string, opts: EnsureNetworkOptions = {}): Promise<RunnerNetwork> {
+    return this.networks.ensure(name, opts).catch((error: unknown) => {
+      throw this.mapError(`make sure the network "${name}" exists`, error, noSecrets, opts.signal);
+    });
+  }
+
+  async removeNetwork(name: string, opts: RuntimeCallOptions = {}): Promise<boolean> {
+    return this.networks.remove(name, opts.signal).catch((error: unknown) => {
+      throw this.mapError(`remove the network "${name}"`, error, noSecrets, opts.signal);
+    });
   }
 
   /** `POST /containers/create`, pulling the image once when the engine does not have it. */

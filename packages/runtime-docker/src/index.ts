@@ -1,8 +1,10 @@
 export type {
   ContainerEvent,
   ContainerLimits,
+  ContainerPrivileges,
   ContainerState,
   CreateOptions,
+  EnsureNetworkOptions,
   LabelFilter,
   RunnerContainer,
   RunnerContainerSpec,

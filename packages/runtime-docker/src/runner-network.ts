@@ -20,13 +20,15 @@ function describe(name: string, info: Dockerode.NetworkInspectInfo, created: boo
 
 /**
  * Finds the network, or makes it: a bridge with inter-container traffic off, so runners reach the outside (GitHub,
- * registries) but neither each other nor the services on other networks (Docker isolates bridge networks).
+ * registries) but neither each other nor the services on other networks (Docker isolates bridge networks). With
+ * `interContainer`, an ordinary bridge: a private network of a runner and its engine sidecar.
  */
 export async function ensureRunnerNetwork(
   calls: NetworkCalls,
   name: string,
-  labels: Readonly<Record<string, string>> = {},
+  options: { labels: Readonly<Record<string, string>>; interContainer: boolean },
 ): Promise<RunnerNetwork> {
+  const { labels, interContainer } = options;
   const existing = await calls.find(name);
   if (existing !== null) return describe(name, existing, false);
   let created = true;
@@ -36,7 +38,7 @@ export async function ensureRunnerNetwork(
       Driver: 'bridge',
       // Two orchestrators starting at once make one network: the second gets a 409.
       CheckDuplicate: true,
-      Options: { [ICC_OPTION]: 'false' },
+      Options: { [ICC_OPTION]: String(interContainer) },
       Labels: { ...labels, 'gha-ephemeral.managed': 'true' },
     });
   } catch (error) {

@@ -39,6 +39,40 @@ export interface RunnerContainerSpec {
   labels: Readonly<Record<string, string>>;
   /** A network name, or `host`; default: the engine's default bridge. The network must exist. */
   network?: string | undefined;
+  /**
+   * More networks (they must exist), joined after the container is created and before it starts, so its first
+   * process already sees them: a runner on its usual network plus the private one of its Docker engine sidecar.
+   * Not with `network: 'host'`.
+   */
+  extraNetworks?: readonly string[] | undefined;
+  /**
+   * What a container that runs containers (a Docker engine sidecar) needs; everything else leaves these out. Each
+   * widens what the container may do to the host's kernel: never give them to a job's own container.
+   */
+  privileges?: ContainerPrivileges | undefined;
+}
+
+/**
+ * Privileges beyond a default container. Without them a container runs with the engine's default capabilities,
+ * seccomp and AppArmor profiles, and `no-new-privileges`.
+ */
+export interface ContainerPrivileges {
+  /** Every capability, every device, no seccomp or AppArmor profile (`docker run --privileged`). */
+  privileged?: boolean;
+  /** Capabilities added to the engine's default set, without the `CAP_` prefix (`SYS_ADMIN`, `NET_ADMIN`). */
+  capAdd?: readonly string[];
+  /** Security options as `docker run --security-opt` takes them (`seccomp=unconfined`, `apparmor=unconfined`). */
+  securityOpt?: readonly string[];
+  /**
+   * Default true. False lets setuid binaries in the container (and in containers it runs) raise privileges: an
+   * engine sidecar needs it off for `sudo` in the images a job runs, and it guards nothing there, since whoever
+   * drives that engine runs containers as root anyway.
+   */
+  noNewPrivileges?: boolean;
+  /** The cgroup namespace; `host`, with /sys/fs/cgroup bound in, lets a nested engine make cgroups. */
+  cgroupnsMode?: 'host' | 'private';
+  /** Bind mounts as `docker run -v` takes them (`/sys/fs/cgroup:/sys/fs/cgroup:rw`). */
+  binds?: readonly string[];
 }
 
 /** What one container may use: enforced by the engine's cgroups. */
@@ -49,6 +83,14 @@ export interface ContainerLimits {
   nanoCpus?: number;
   /** Most processes and threads at once (a fork bomb's wall). */
   pidsLimit?: number;
+}
+
+/** Options of {@link RunnerRuntime.ensureNetwork}. */
+export interface EnsureNetworkOptions extends RuntimeCallOptions {
+  /** Labels of a network it creates (`gha-ephemeral.managed=true` is always added). */
+  labels?: Readonly<Record<string, string>>;
+  /** Let containers on a network it creates reach each other. Default false. */
+  interContainer?: boolean;
 }
 
 /** A network for runners, as {@link RunnerRuntime.ensureNetwork} found or made it. */
@@ -154,11 +196,17 @@ export interface RunnerRuntime {
    * The network `name`, created when missing as a bridge on which containers cannot reach each other (nor, being
    * on a network of their own, the services on other networks), labelled `gha-ephemeral.managed=true`. An existing
    * one is left as it is and described. Idempotent; two concurrent calls make one network.
+   * `interContainer: true` makes it an ordinary bridge instead, on which containers reach each other by name: a
+   * private network of two (a runner and its Docker engine sidecar).
    */
-  ensureNetwork(
-    name: string,
-    opts?: RuntimeCallOptions & { labels?: Readonly<Record<string, string>> },
-  ): Promise<RunnerNetwork>;
+  ensureNetwork(name: string, opts?: EnsureNetworkOptions): Promise<RunnerNetwork>;
+
+  /**
+   * Removes the network `name`, first disconnecting the containers still on it (running ones lose it at once).
+   * Idempotent.
+   * @returns true when the network existed, false when there was nothing to remove.
+   */
+  removeNetwork(name: string, opts?: RuntimeCallOptions): Promise<boolean>;
 
   /**
    * Live life-cycle events (`started`, `exited`, `removed`) of the containers that carry all of `filter.labels`,

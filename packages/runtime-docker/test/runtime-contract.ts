@@ -10,6 +10,7 @@ import { describeCreateContract } from './contract/create-contract.js';
 import { describeEventsContract } from './contract/events-contract.js';
 import { describeFailureContract } from './contract/failure-contract.js';
 import { describeIsolationContract } from './contract/isolation-contract.js';
+import { describeNetworkContract } from './contract/network-contract.js';
 import { describeQueryContract } from './contract/query-contract.js';
 
 export type { RuntimeContractFixtures } from './contract/contract-context.js';
@@ -62,5 +63,6 @@ export function describeRunnerRuntimeContract(
     describeEventsContract(context);
     describeFailureContract(context);
     describeIsolationContract(context);
+    describeNetworkContract(context);
   });
 }

@@ -3,7 +3,7 @@ export { removeContainersByLabel, removeNetworksByLabel } from './docker-cleanup
 export { freePort } from './free-port.js';
 export { uniqueId } from './unique-id.js';
 export { waitFor, type WaitForOptions } from './wait-for.js';
-export { ensureLocalImages, NODE_BASE_IMAGE, STAND_IN_RUNNER_IMAGE } from './local-images.js';
+export { DIND_IMAGE, ensureLocalImages, NODE_BASE_IMAGE, STAND_IN_RUNNER_IMAGE } from './local-images.js';
 export { findRepoRoot } from './repo-root.js';
 export {
   createTestCa,

@@ -6,10 +6,13 @@ import { findRepoRoot } from './repo-root.js';
 
 /** The base image every Dockerfile of this project starts from. */
 export const NODE_BASE_IMAGE = 'node:20-bookworm-slim';
+/** The Docker engine sidecar of `docker: dind` pools; the stand-in runner takes its docker CLI from it. */
+export const DIND_IMAGE = 'gha-ephemeral/dind:local';
 /** The stand-in runner image the integration and end-to-end tests run as "runners". */
 export const STAND_IN_RUNNER_IMAGE = 'gha-ephemeral/stand-in-runner:local';
 
 const NODE_BASE_SCRIPT = 'scripts/offline-base-images.sh';
+const DIND_SCRIPT = 'scripts/build-dind-image.sh';
 const STAND_IN_RUNNER_SCRIPT = 'packages/stand-in-runner/scripts/build-image.sh';
 // A build compiles TypeScript and imports a root file system: generous, but not forever.
 const SCRIPT_TIMEOUT_MS = 10 * 60_000;
@@ -53,7 +56,8 @@ async function ensureImage(docker: Dockerode, root: string, image: string, scrip
 
 /**
  * Makes sure the images the tests need exist on the engine, building them without a registry when missing:
- * {@link NODE_BASE_IMAGE} (by `scripts/offline-base-images.sh`), then {@link STAND_IN_RUNNER_IMAGE} (by
+ * {@link NODE_BASE_IMAGE} (by `scripts/offline-base-images.sh`), {@link DIND_IMAGE} (by
+ * `scripts/build-dind-image.sh`), then {@link STAND_IN_RUNNER_IMAGE} (by
  * `packages/stand-in-runner/scripts/build-image.sh`, which needs `pnpm install` done). Script output goes to
  * the test run's output.
  * @throws when a script is missing or fails, naming the image and the script.
@@ -62,5 +66,6 @@ export async function ensureLocalImages(): Promise<void> {
   const docker = new Dockerode();
   const root = findRepoRoot();
   await ensureImage(docker, root, NODE_BASE_IMAGE, NODE_BASE_SCRIPT);
+  await ensureImage(docker, root, DIND_IMAGE, DIND_SCRIPT);
   await ensureImage(docker, root, STAND_IN_RUNNER_IMAGE, STAND_IN_RUNNER_SCRIPT);
 }
