@@ -250,6 +250,7 @@ const s = require("net").connect({ host, port: Number(port), timeout: 3000 });
 const end = (what) => { console.log(what); s.destroy(); };
 s.on("connect", () => end("reached")); s.on("error", () => end("refused")); s.on("timeout", () => end("refused"));'
 for target in "orchestrator=$(ip_on "$orchestrator_container"):$orchestrator_port" "gateway=$(ip_on "$gateway_container"):$gateway_port"; do
+  case "${target#*=}" in :*) fail "no address of the ${target%%=*} on gha-network to probe" ;; esac
   answer=$(docker exec "$runner_container" node -e "$probe_js" "${target#*=}")
   [ "$answer" = refused ] || fail "a runner reached the ${target%%=*} at ${target#*=} ($answer)"
 done

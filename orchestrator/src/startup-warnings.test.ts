@@ -28,6 +28,18 @@ describe('start-up warnings', () => {
     expect(warnings[2]).toMatch(/every job can read it .* register runners of its own/);
   });
 
+  it('warns about a credential written into the template, not about placeholders', () => {
+    const warnings = startupWarnings(
+      loadOrchestratorConfig({
+        ...base,
+        runnerenv_ACCESS_TOKEN: 'ghp_literal',
+        runnerenv_RUNNER_TOKEN_NOTE: '{runner_name}',
+        runnerenv_ACTIONS_RUNNER_INPUT_JITCONFIG: '{jit_config}',
+      }),
+    );
+    expect(warnings).toEqual([expect.stringMatching(/^runnerenv_ACCESS_TOKEN put a fixed credential/)]);
+  });
+
   it("warns about Docker's default bridge, where runners reach each other", () => {
     expect(startupWarnings(loadOrchestratorConfig({ ...base, RUNNER_NETWORK: 'bridge' }))).toEqual([
       expect.stringMatching(/runners reach each other/),

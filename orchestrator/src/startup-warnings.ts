@@ -2,6 +2,16 @@ import type { OrchestratorConfig } from './config.js';
 import { limitsOff } from './runners/limits.js';
 import { networkWarning } from './runners/runner-network.js';
 
+/** Names that hold credentials in the runner images' own variables (`ACCESS_TOKEN`, `APP_PRIVATE_KEY`, ...). */
+const CREDENTIAL_NAME = /TOKEN|SECRET|PASSWORD|PRIVATE_KEY|API_KEY|^APP_ID$|AUTH/i;
+
+/** The `runnerenv_` variables whose name says credential and whose value is written out, not a placeholder. */
+function literalCredentials(runnerenv: Readonly<Record<string, string>>): string[] {
+  return Object.entries(runnerenv)
+    .filter(([name, value]) => CREDENTIAL_NAME.test(name) && value.replace(/\{[a-z_]+\}/g, '').trim() !== '')
+    .map(([name]) => name);
+}
+
 /** The settings that give a job more than its own container, each said once at start with what it gives away. */
 export function startupWarnings(config: OrchestratorConfig): string[] {
   const warnings: string[] = [];
@@ -20,6 +30,12 @@ export function startupWarnings(config: OrchestratorConfig): string[] {
   if (config.template.uses.has('registration_token')) {
     warnings.push(
       'the runner template uses {registration_token}: every job can read it (from the environment of the processes in its container) and, while it is valid (up to an hour), register runners of its own in that repository or organization that take later jobs and their secrets; use the built-in just-in-time template (unset every runnerenv_ variable) or {jit_config}',
+    );
+  }
+  const literal = literalCredentials(config.runnerenv);
+  if (literal.length > 0) {
+    warnings.push(
+      `${literal.map((name) => `runnerenv_${name}`).join(', ')} put a fixed credential into every runner: every job can read it, for as long as it is valid; prefer the built-in just-in-time template`,
     );
   }
   if (config.ALLOW_PUBLIC_REPOSITORIES) {

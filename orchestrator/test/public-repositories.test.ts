@@ -22,7 +22,13 @@ const OPEN = ['hooked-open', 'polled-open', 'api-open'];
 
 /** A world whose three repositories are public, with a webhook on `octo/hooked-open` only. */
 async function startPublicWorld(env: Record<string, string> = {}): Promise<WebhookWorld> {
-  const world = await startWebhookWorld({ label: LABEL, secret: SECRET, repos: OPEN, env });
+  // `turned-open` starts private: it is made public between discovery and a poll.
+  const world = await startWebhookWorld({
+    label: LABEL,
+    secret: SECRET,
+    repos: [...OPEN, 'turned-open'],
+    env,
+  });
   for (const name of OPEN) world.sim.control.updateRepo(`octo/${name}`, { private: false });
   world.sim.control.addWebhook({
     url: `${world.stack.gatewayUrl}/webhooks/github`,
@@ -55,8 +61,8 @@ function refusals(h: Harness, repository: string): string[] {
     .filter((line) => line.includes('public repository refused') && line.includes(`"${repository}"`));
 }
 
-/** The orchestrator's count of `queued` deliveries handled, by outcome. */
-async function queuedEvents(world: WebhookWorld): Promise<Record<string, number>> {
+/** The orchestrator's count of `queued` deliveries handled, by outcome; `undefined` for an outcome never counted. */
+async function queuedEvents(world: WebhookWorld): Promise<Record<string, number | undefined>> {
   const text = await scrape(world.stack.orchestratorUrl);
   const count = (outcome: string) =>
     sampleValue(text, 'gha_ephemeral_workflow_job_events_total', { action: 'queued', outcome });
@@ -64,11 +70,14 @@ async function queuedEvents(world: WebhookWorld): Promise<Record<string, number>
 }
 
 /** Waits until the orchestrator has handled `total` queued deliveries, whatever became of them. */
-async function handledQueued(world: WebhookWorld, total: number): Promise<Record<string, number>> {
+async function handledQueued(
+  world: WebhookWorld,
+  total: number,
+): Promise<Record<string, number | undefined>> {
   return waitFor(
     async () => {
       const counts = await queuedEvents(world);
-      return Object.values(counts).reduce((a, b) => a + b, 0) >= total ? counts : null;
+      return Object.values(counts).reduce((a: number, b) => a + (b ?? 0), 0) >= total ? counts : null;
     },
     { timeoutMs: 15_000, message: `the orchestrator did not handle ${total} queued deliveries` },
   );
@@ -121,7 +130,8 @@ describe('public repositories are refused by default (real engine, simulator, ga
     expect(sim.control.listAllRunners()).toEqual([]);
     expect(await containersOf(h.orchestratorId)).toEqual([]);
     expect(h.orchestrator.auto!.book.demand()).toEqual([]);
-    expect(await queuedEvents(world)).toEqual({ refused: 3, queued: 0, ignored: 0 });
+    // Refused, all three; none was ever counted as queued or ignored.
+    expect(await queuedEvents(world)).toEqual({ refused: 3, queued: undefined, ignored: undefined });
     expect(sim.control.requestCounts().byRoute['GET /repos/{owner}/{repo}']?.total).toBeGreaterThan(0);
     expect(refusals(h, 'octo/hooked-open')).toHaveLength(1);
     expect(refusals(h, 'octo/hooked-open')[0]).toContain('"source":"webhook"');
@@ -142,6 +152,17 @@ describe('public repositories are refused by default (real engine, simulator, ga
     expect(refusals(h, 'octo/polled-open')[0]).toContain('"source":"discovery"');
   });
 
+  it('poll: a repository made public after discovery gets no runner, without waiting for a new discovery', async () => {
+    await pass(h);
+    expect(h.orchestrator.auto!.poller.watchedRepositories).toContain('octo/turned-open');
+    sim.control.updateRepo('octo/turned-open', { private: false });
+    const { jobId } = sim.control.queueJob({ repo: 'octo/turned-open', labels: LABELS });
+    expect((await pass(h)).created).toBe(0);
+    expect(await containersOf(h.orchestratorId)).toEqual([]);
+    expect(sim.control.getJob(jobId)?.status).toBe('queued');
+    expect(refusals(h, 'octo/turned-open')).toHaveLength(1);
+  });
+
   it('API: POST /api/v1/runners for a public repository answers 403 naming ALLOW_PUBLIC_REPOSITORIES', async () => {
     sim.control.resetCounts();
     const response = await requestRunner(world, 'octo/api-open');
@@ -150,9 +171,10 @@ describe('public repositories are refused by default (real engine, simulator, ga
     expect(error.code).toBe('runner.public_repository');
     expect(error.message).toContain('ALLOW_PUBLIC_REPOSITORIES=true');
     expect(await containersOf(h.orchestratorId)).toEqual([]);
-    const tokens =
-      sim.control.requestCounts().byRoute['POST /repos/{owner}/{repo}/actions/runners/registration-token'];
-    expect(tokens?.total ?? 0).toBe(0);
+    // Nothing was registered for it: no just-in-time runner, no registration token.
+    const routes = sim.control.requestCounts().byRoute;
+    expect(routes['POST /repos/{owner}/{repo}/actions/runners/generate-jitconfig']?.total ?? 0).toBe(0);
+    expect(routes['POST /repos/{owner}/{repo}/actions/runners/registration-token']?.total ?? 0).toBe(0);
   });
 });
 

@@ -23,6 +23,8 @@ export interface DiscoveredWorkflow {
 export interface DiscoveredRun {
   id: number;
   status: string | null;
+  /** The repository's visibility as the answer says it (null or absent when it does not). */
+  repositoryPrivate?: boolean | null;
 }
 
 /** A job of a run. */

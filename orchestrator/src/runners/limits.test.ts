@@ -9,6 +9,7 @@ describe('runner limits', () => {
     expect(parseMemory('0')).toBe(0);
     expect(parseMemory('10m')).toBeNull(); // below 64m: no CI job runs in it
     expect(parseMemory('lots')).toBeNull();
+    expect(parseMemory('0.5')).toBeNull(); // half a byte is not "no limit"
   });
 
   it('has defaults for a CI job: 4 GiB, 2 CPUs, 4096 processes', () => {

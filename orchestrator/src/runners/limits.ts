@@ -23,36 +23,50 @@ export function parseMemory(raw: string): number | null {
   const match = SIZE_PATTERN.exec(raw.trim());
   if (match === null) return null;
   const bytes = Math.floor(Number(match[1]) * (UNITS[(match[2] ?? 'b').toLowerCase()] ?? 1));
-  return bytes === 0 || bytes >= MIN_MEMORY ? bytes : null;
+  // Only a written 0 turns the limit off: "0.5" (bytes) must not round down to "no limit".
+  if (Number(match[1]) === 0) return 0;
+  return bytes >= MIN_MEMORY ? bytes : null;
 }
 
 /** `RUNNER_MEMORY`: default 4g. */
 export const envMemory = envField((raw) => {
   if (raw === undefined || raw.trim() === '') return { value: 4 * 1024 ** 3 };
   const bytes = parseMemory(raw);
-  return bytes === null
-    ? { expected: 'expected a size such as 512m or 4g (at least 64m), or 0 for no limit' }
-    : { value: bytes };
+  return bytes === null ? { expected: MEMORY_EXPECTED } : { value: bytes };
 });
+
+/** CPUs as `docker run --cpus` takes them (`0.5`, `2`), in billionths; `0` means no limit. */
+export function parseCpus(raw: string): number | null {
+  const text = raw.trim();
+  const cpus = Number(text);
+  if (!/^\d+(\.\d+)?$/.test(text) || cpus > 1024 || (cpus > 0 && cpus < 0.01)) return null;
+  return Math.round(cpus * 1e9);
+}
+
+/** A process limit as `docker run --pids-limit` takes it, from 32; `0` means no limit. */
+export function parsePids(raw: string): number | null {
+  const text = raw.trim();
+  const pids = Number(text);
+  if (!/^\d+$/.test(text) || (pids > 0 && pids < 32) || pids > 4_194_304) return null;
+  return pids;
+}
+
+export const MEMORY_EXPECTED = 'expected a size such as 512m or 4g (at least 64m), or 0 for no limit';
+export const CPUS_EXPECTED = 'expected a number of CPUs such as 0.5 or 2, or 0 for no limit';
+export const PIDS_EXPECTED = 'expected a whole number of processes from 32 (such as 4096), or 0 for no limit';
 
 /** `RUNNER_CPUS`: default 2; decimals allowed, as `docker run --cpus` takes them. */
 export const envCpus = envField((raw) => {
   if (raw === undefined || raw.trim() === '') return { value: 2e9 };
-  const cpus = Number(raw.trim());
-  if (!/^\d+(\.\d+)?$/.test(raw.trim()) || cpus > 1024 || (cpus > 0 && cpus < 0.01)) {
-    return { expected: 'expected a number of CPUs such as 0.5 or 2, or 0 for no limit' };
-  }
-  return { value: Math.round(cpus * 1e9) };
+  const cpus = parseCpus(raw);
+  return cpus === null ? { expected: CPUS_EXPECTED } : { value: cpus };
 });
 
 /** `RUNNER_PIDS_LIMIT`: default 4096. */
 export const envPidsLimit = envField((raw) => {
   if (raw === undefined || raw.trim() === '') return { value: 4096 };
-  const pids = Number(raw.trim());
-  if (!/^\d+$/.test(raw.trim()) || (pids > 0 && pids < 32) || pids > 4_194_304) {
-    return { expected: 'expected a whole number of processes from 32 (such as 4096), or 0 for no limit' };
-  }
-  return { value: pids };
+  const pids = parsePids(raw);
+  return pids === null ? { expected: PIDS_EXPECTED } : { value: pids };
 });
 
 /** The limits turned off (0), each named by its variable, for the start-up warning. */

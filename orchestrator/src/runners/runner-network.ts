@@ -45,8 +45,10 @@ export class RunnerNetworkGuard {
 
   /** Resolves once the network is there; rejects with the engine's error (the creation then fails). */
   ready(signal?: AbortSignal): Promise<void> {
+    signal?.throwIfAborted();
     if (networkWarning(this.#network) !== null) return Promise.resolve();
-    this.#ready ??= this.#ensure(signal).catch((error: unknown) => {
+    // Not under the first caller's signal: others wait on the same promise (the engine call has its own deadline).
+    this.#ready ??= this.#ensure().catch((error: unknown) => {
       this.#ready = null;
       throw error;
     });
@@ -58,8 +60,8 @@ export class RunnerNetworkGuard {
     this.#ready = null;
   }
 
-  async #ensure(signal?: AbortSignal): Promise<void> {
-    const network = await this.#runtime.ensureNetwork(this.#network, { signal });
+  async #ensure(): Promise<void> {
+    const network = await this.#runtime.ensureNetwork(this.#network);
     if (network.created) {
       this.#logger.info(
         { category: 'INFO', network: network.name },

@@ -33,6 +33,16 @@ describe('ScopeJournal', () => {
     expect(new ScopeJournal(dir, 'id', logger, () => now).scopes()).toEqual([]);
   });
 
+  it("hands out the scopes read back once, then only this process's own", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'journal-'));
+    new ScopeJournal(dir, 'id', logger).remember(repo);
+    const restarted = new ScopeJournal(dir, 'id', logger);
+    expect(restarted.scopes()).toEqual([repo]);
+    expect(restarted.scopes()).toEqual([]);
+    restarted.remember(org);
+    expect(restarted.scopes()).toEqual([org]);
+  });
+
   it('starts afresh from an unreadable file, and works in memory without a directory', () => {
     const dir = mkdtempSync(join(tmpdir(), 'journal-'));
     writeFileSync(join(dir, scopeJournalFile('id')), '{"scopes": [{"kind": "planet"');

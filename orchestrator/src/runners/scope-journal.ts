@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { scopeFromTarget, scopeTarget, type GitHubScope } from '@gha-ephemeral/github';
 import type { Logger } from '@gha-ephemeral/logging';
@@ -47,6 +47,10 @@ export class ScopeJournal {
   readonly #now: () => number;
   readonly #entries = new BoundedMap<string, Entry>(KEPT);
   #writeFailed = false;
+  /** True until the scopes read back from the file have been handed out once. */
+  #restored = true;
+  /** The keys of the scopes this process registered runners in (bounded like the entries). */
+  readonly #usedHere = new BoundedMap<string, true>(KEPT);
 
   /** `stateDir` null keeps the scopes in memory only. One file per id: installs sharing a directory stay apart. */
   constructor(stateDir: string | null, orchestratorId: string, logger: Logger, now: () => number = Date.now) {
@@ -62,15 +66,22 @@ export class ScopeJournal {
     const known = this.#entries.get(key);
     const now = this.#now();
     this.#entries.set(key, { scope, lastUsedMs: now });
+    this.#usedHere.set(key, true);
     if (known === undefined || now - known.lastUsedMs > REWRITE_AFTER_MS) this.#write();
   }
 
-  /** The scopes used within the last two days, newest last. */
+  /**
+   * The scopes to look for orphaned registrations in: those used by this process, and, the first time only, those
+   * read back from the file (a crash's leftovers are found by the first upkeep; looking through hundreds of old
+   * scopes on every pass would spend GitHub's rate limit for nothing).
+   */
   scopes(): GitHubScope[] {
     const since = this.#now() - KEPT_FOR_MS;
-    return [...this.#entries.values()]
-      .filter((entry) => entry.lastUsedMs >= since)
-      .map((entry) => entry.scope);
+    const scopes = [...this.#entries.entries()]
+      .filter(([key, entry]) => entry.lastUsedMs >= since && (this.#restored || this.#usedHere.has(key)))
+      .map(([, entry]) => entry.scope);
+    this.#restored = false;
+    return scopes;
   }
 
   #load(): void {
@@ -101,8 +112,16 @@ export class ScopeJournal {
       .map(({ scope, lastUsedMs }) => ({ kind: scope.kind, target: scopeTarget(scope), lastUsedMs }));
     try {
       mkdirSync(join(this.#file, '..'), { recursive: true });
-      writeFileSync(`${this.#file}.tmp`, JSON.stringify({ scopes }));
-      renameSync(`${this.#file}.tmp`, this.#file);
+      // Flushed before the rename: after a power cut the file is the old one or the new one, never empty.
+      const temporary = `${this.#file}.${process.pid}.tmp`;
+      const fd = openSync(temporary, 'w', 0o600);
+      try {
+        writeSync(fd, JSON.stringify({ scopes }));
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(temporary, this.#file);
       this.#writeFailed = false;
     } catch (error) {
       if (this.#writeFailed) return;

@@ -193,6 +193,8 @@ describe('discovery against the simulator', () => {
         event: expect.any(String),
         headBranch: 'main',
         createdAt: expect.any(String),
+        // The repository's visibility as of this answer (the simulator's repositories are private by default).
+        repositoryPrivate: true,
       },
     ]);
     expect(await github.listRunJobs(repo, runId)).toEqual([

@@ -86,6 +86,10 @@ export function toWorkflowRun(value: unknown): GitHubWorkflowRun | null {
     event: text(raw['event']),
     headBranch: text(raw['head_branch']),
     createdAt: text(raw['created_at']) ?? text(raw['run_started_at']),
+    repositoryPrivate:
+      typeof asRecord(raw['repository'])['private'] === 'boolean'
+        ? (asRecord(raw['repository'])['private'] as boolean)
+        : null,
   };
 }
 

@@ -61,6 +61,8 @@ export interface GitHubWorkflowRun {
   headBranch: string | null;
   /** ISO 8601, or null when GitHub left it out. */
   createdAt: string | null;
+  /** The run's `repository.private`: its visibility now, or null when GitHub left it out. */
+  repositoryPrivate: boolean | null;
 }
 
 /** A job of a workflow run: what a runner takes. */

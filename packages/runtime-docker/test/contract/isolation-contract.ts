@@ -5,14 +5,14 @@ import { TEST_LABEL, uniqueName, waitForExit, type ContractContext } from './con
 const SERVE_ALL =
   "require('net').createServer((s) => s.end('ok')).listen(Number(process.env.PORT), '0.0.0.0');";
 
-/** Exits 0 once it connects to $TARGET:$PORT, 1 after $WITHIN_MS of trying (the name must resolve first). */
+/** Exits 0 once it connects to $TARGET:$PORT, 1 after $WITHIN_MS of trying, 2 when the name does not resolve. */
 const REACH = [
   "const net = require('net');",
   'const deadline = Date.now() + Number(process.env.WITHIN_MS);',
   '(function attempt() {',
   '  const socket = net.connect({ host: process.env.TARGET, port: Number(process.env.PORT), timeout: 1000 });',
   "  socket.on('connect', () => process.exit(0));",
-  '  const retry = () => { socket.destroy(); Date.now() > deadline ? process.exit(1) : setTimeout(attempt, 200); };',
+  "  const retry = (error) => { if (error?.code === 'ENOTFOUND') process.exit(2); socket.destroy(); Date.now() > deadline ? process.exit(1) : setTimeout(attempt, 200); };",
   "  socket.on('error', retry); socket.on('timeout', retry);",
   '})();',
 ].join('\n');
