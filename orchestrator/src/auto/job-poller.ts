@@ -182,6 +182,9 @@ export class JobPoller {
       ...(await source.listRunsByStatus(repo.fullName, 'in_progress', { signal })),
     ];
     for (const run of runs) {
+      // Every answer says the repository's visibility now: one made public since discovery gets nothing more.
+      const visibility = run.repositoryPrivate ?? repo.private;
+      if (!this.#options.visibility.allows(repo.fullName, visibility, 'discovery')) return [];
       for (const job of await source.listRunJobs(repo.fullName, run.id, { signal })) {
         if (job.status !== 'queued') continue;
         jobs.push({
