@@ -6,6 +6,7 @@ import { registerErrorHandler } from './error-handler.js';
 import type { HealthCheck } from './health.js';
 import { healthRoutes } from './routes/health.js';
 import { jobEventRoutes } from './routes/job-events.js';
+import { poolRoutes } from './routes/pools.js';
 import { runnerRoutes } from './routes/runners.js';
 import type { JobEvents } from './auto/job-events.js';
 import type { RepositoryVisibility } from './runners/repository-visibility.js';
@@ -73,6 +74,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(healthRoutes, { health: deps.health });
   await app.register(runnerRoutes, { runners: deps.runners, visibility: deps.visibility });
+  await app.register(poolRoutes, { runners: deps.runners });
   await app.register(jobEventRoutes, { events: deps.events });
   if (deps.metrics) await app.register(metricsRoutes, { metrics: deps.metrics });
   return app;

@@ -3,6 +3,7 @@ import type { Logger } from '@gha-ephemeral/logging';
 import { DemandBook } from './auto/demand-book.js';
 import type { DiscoverySource } from './auto/discovery-source.js';
 import { JobPoller } from './auto/job-poller.js';
+import { toPlanPool } from './pools/pool.js';
 import { Reconciler } from './auto/reconciler.js';
 import type { OrchestratorConfig } from './config.js';
 import type { AutoMode } from './loops.js';
@@ -36,11 +37,12 @@ export function createAutoMode(options: {
     github,
     logger: logger.child({ component: 'reconciler' }),
     orchestratorId: config.ORCHESTRATOR_ID,
-    poolLabels: runners.poolLabels,
+    pools: config.pools.map(toPlanPool),
     limits: {
       maxRunners: config.MAX_RUNNERS,
       startTimeoutMs: config.RUNNER_START_TIMEOUT * 1000,
       idleTimeoutMs: config.RUNNER_IDLE_TIMEOUT * 1000,
+      maxIdleAgeMs: config.RUNNER_MAX_IDLE_AGE * 1000,
     },
   });
   return {

@@ -28,6 +28,8 @@ import { splitCommand } from './runners/command.js';
 import { envCpus, envMemory, envPidsLimit } from './runners/limits.js';
 import { DEFAULT_RUNNER_NETWORK } from './runners/runner-network.js';
 import { compileTemplate, type RunnerTemplate } from './runners/template.js';
+import { describePool, type RunnerPool } from './pools/pool.js';
+import { defaultPool, PoolFileError, readPoolFile, type PoolDefaults } from './pools/pool-file.js';
 
 /** The variables that hold secrets: they accept `NAME_FILE` and are never logged. */
 export const SECRETS = ['GITHUB_RUNNER_TOKEN', 'GITHUB_APP_PRIVATE_KEY', 'ORCHESTRATOR_API_TOKEN'] as const;
@@ -48,6 +50,8 @@ const baseSchema = z.object({
   RUNNER_MEMORY: envMemory,
   RUNNER_CPUS: envCpus,
   RUNNER_PIDS_LIMIT: envPidsLimit,
+  // A YAML file of runner pools; unset: one pool, `default`, from the RUNNER_* variables.
+  RUNNER_POOLS_FILE: envString(),
   RUNNER_LABELS: envCsv({ item: Label, default: [] }),
   RUNNER_GROUP_ID: envInt({ default: 1, min: 1 }),
   MAX_RUNNERS: envInt({ default: 10, min: 1, max: 1000 }),
@@ -73,6 +77,8 @@ const baseSchema = z.object({
   DISCOVERY_MODE: envEnum(['all', 'organization'], 'all'),
   DISCOVERY_REFRESH_INTERVAL: envInt({ default: 3600, min: 10, max: 7 * 86_400, unit: 'seconds' }),
   RUNNER_START_TIMEOUT: envInt({ default: 180, min: 5, max: 86_400, unit: 'seconds' }),
+  // A warm runner idle this long is replaced (GitHub drops ephemeral runners offline a day).
+  RUNNER_MAX_IDLE_AGE: envInt({ default: 43_200, min: 60, max: 86_000, unit: 'seconds' }),
   RUNNER_IDLE_TIMEOUT: envInt({ default: 300, min: 5, max: 7 * 86_400, unit: 'seconds' }),
   GITHUB_ORGANIZATION: envCsv({ item: OrganizationName, default: [] }),
   LOG_LEVEL: envEnum(LOG_LEVELS, 'INFO', { aliases: LOG_LEVEL_ALIASES }),
@@ -98,6 +104,8 @@ export interface OrchestratorConfig extends Readonly<
   readonly runnerenv: Readonly<Record<string, string>>;
   readonly template: RunnerTemplate;
   readonly command: readonly string[] | null;
+  /** The runner pools, in file order (jobs go to the first that fits); one, `default`, without a pool file. */
+  readonly pools: readonly RunnerPool[];
   /** GitHub App credentials when the App variables are set (then `GITHUB_RUNNER_TOKEN` is not), else null. */
   readonly githubApp: GitHubAppSettings | null;
 }
@@ -138,6 +146,42 @@ function resolveIdentity(
   }
 }
 
+/** The pools of `RUNNER_POOLS_FILE`, or the `default` pool of the variables; problems go to `ctx`. */
+function checkPools(
+  config: Partial<BaseConfig>,
+  runnerenv: Readonly<Record<string, string>>,
+  command: readonly string[] | null,
+  entrypoint: readonly string[] | null,
+  ctx: z.RefinementCtx,
+): RunnerPool[] {
+  const number = (value: unknown, fallback: number) => (typeof value === 'number' ? value : fallback);
+  const defaults: PoolDefaults = {
+    image: config.RUNNER_IMAGE ?? 'myoung34/github-runner:latest',
+    command,
+    entrypoint,
+    runnerenv,
+    limits: {
+      memoryBytes: number(config.RUNNER_MEMORY, 4 * 1024 ** 3),
+      nanoCpus: number(config.RUNNER_CPUS, 2e9),
+      pidsLimit: number(config.RUNNER_PIDS_LIMIT, 4096),
+    },
+    network: config.RUNNER_NETWORK ?? DEFAULT_RUNNER_NETWORK,
+    maxRunners: number(config.MAX_RUNNERS, 10),
+  };
+  if (config.RUNNER_POOLS_FILE === undefined) {
+    const pool = defaultPool(defaults, Array.isArray(config.RUNNER_LABELS) ? config.RUNNER_LABELS : []);
+    return pool === null ? [] : [pool];
+  }
+  try {
+    return readPoolFile(config.RUNNER_POOLS_FILE, defaults);
+  } catch (error) {
+    if (!(error instanceof PoolFileError)) throw error;
+    for (const problem of error.problems)
+      ctx.addIssue({ code: 'custom', path: ['RUNNER_POOLS_FILE'], message: problem });
+    return [];
+  }
+}
+
 /** The words of a command variable (`RUNNER_COMMAND`, `RUNNER_ENTRYPOINT`), or null when unset or empty. */
 function commandWords(name: string, value: string | undefined, ctx: z.RefinementCtx): string[] | null {
   if (value === undefined) return null;
@@ -165,6 +209,7 @@ export function loadOrchestratorConfig(
   let template: RunnerTemplate | null = null;
   let command: string[] | null = null;
   let githubApp: GitHubAppSettings | null = null;
+  let pools: RunnerPool[] = [];
   let identity: Identity | null = null;
   const schema = baseSchema.extend(runnerenvShape).superRefine(
     (raw, ctx) => {
@@ -179,10 +224,18 @@ export function loadOrchestratorConfig(
             'is required when DISCOVERY_MODE=organization: one or more organization names, comma-separated',
         });
       }
+      if (config.RUNNER_NETWORK === 'none') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['RUNNER_NETWORK'],
+          message: 'cannot be none: a runner must reach GitHub to take its job',
+        });
+      }
       command = commandWords('RUNNER_COMMAND', config.RUNNER_COMMAND, ctx);
       const entrypoint = commandWords('RUNNER_ENTRYPOINT', config.RUNNER_ENTRYPOINT, ctx);
       const compiled = compileTemplate(runnerenv, command ?? [], entrypoint);
       template = compiled.template;
+      pools = checkPools(config, runnerenv, command, entrypoint, ctx);
       for (const problem of compiled.problems) {
         ctx.addIssue({ code: 'custom', path: [problem.variable], message: problem.message });
       }
@@ -206,12 +259,13 @@ export function loadOrchestratorConfig(
     template,
     command,
     githubApp,
+    pools,
   });
 }
 
 /** The configuration as it may be logged: secrets shown as [set]/[unset], runnerenv as names and placeholders only. */
 export function redactedOrchestratorConfig(config: OrchestratorConfig): Record<string, unknown> {
-  const { template: _template, command: _command, githubApp, ...rest } = config;
+  const { template: _template, command: _command, githubApp, pools, ...rest } = config;
   return redactConfig(
     {
       ...rest,
@@ -219,6 +273,7 @@ export function redactedOrchestratorConfig(config: OrchestratorConfig): Record<s
       RUNNER_COMMAND: config.command?.join(' ') ?? '(image CMD)',
       RUNNER_ENTRYPOINT: config.template.entrypoint?.join(' ') ?? '(image ENTRYPOINT)',
       githubAuth: githubApp === null ? 'token' : 'app',
+      pools: pools.map(describePool),
     },
     { keys: SECRETS, records: ['runnerenv'] },
   );

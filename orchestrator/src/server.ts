@@ -73,17 +73,8 @@ export async function createOrchestrator(
     onSecret: deps.onSecret,
     stateDir: config.ORCHESTRATOR_STATE_DIR,
     settings: {
-      image: config.RUNNER_IMAGE,
-      command: config.command,
-      network: config.RUNNER_NETWORK,
-      limits: {
-        memoryBytes: config.RUNNER_MEMORY,
-        nanoCpus: config.RUNNER_CPUS,
-        pidsLimit: config.RUNNER_PIDS_LIMIT,
-      },
+      pools: config.pools,
       maxRunners: config.MAX_RUNNERS,
-      template: config.template,
-      configuredLabels: config.RUNNER_LABELS,
       orchestratorId: config.ORCHESTRATOR_ID,
       githubUrl: webUrlFromApiUrl(config.GITHUB_API_URL),
       runnerGroupId: config.RUNNER_GROUP_ID,

@@ -13,12 +13,14 @@ async function envOf(containerId: string): Promise<Record<string, string>> {
   );
 }
 
+/** Whether the engine no longer knows the container; any other failure of the engine fails the test. */
 async function containerGone(containerId: string): Promise<boolean> {
   try {
     await docker.getContainer(containerId).inspect();
     return false;
-  } catch {
-    return true;
+  } catch (error) {
+    if ((error as { statusCode?: unknown }).statusCode === 404) return true;
+    throw error;
   }
 }
 
@@ -73,11 +75,16 @@ describe('a runner through its whole life (real engine, GitHub simulator)', () =
     expect(JSON.stringify(info.Config.Labels)).not.toContain(registrationToken);
     expect(Object.values(env).join()).not.toContain(TOKEN);
 
-    const online = await waitFor(() => h.sim.control.getRunnerByName(runner!.id)?.status === 'online', {
-      timeoutMs: 30_000,
-      message: 'the runner never came online on the simulator',
-    });
-    expect(online).toBe(true);
+    const registration = await waitFor(
+      () => {
+        const registered = h.sim.control.getRunnerByName(runner!.id);
+        return registered?.status === 'online' ? registered : undefined;
+      },
+      { timeoutMs: 30_000, message: 'the runner never came online on the simulator' },
+    );
+    // What GitHub shows: an idle, one-job runner of the repository, with the labels asked for.
+    expect(registration).toMatchObject({ scope: { repo: 'octo/hello' }, busy: false, ephemeral: true });
+    expect(registration.labels).toEqual(expect.arrayContaining(['stand-in', 'gpu']));
     const listed = await h.orchestrator.app.inject({ method: 'GET', url: '/api/v1/runners' });
     const view = listed.json<{ runners: Runner[] }>().runners.find((r) => r.id === runner!.id);
     expect(view?.status).toBe('idle');

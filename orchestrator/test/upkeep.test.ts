@@ -67,6 +67,7 @@ describe('upkeep runs in every mode: what a crash left is cleaned at the next st
           target: 'octo/hello',
           labels: ['self-hosted'],
           jobId: null,
+          pool: 'default',
           githubRunnerId: unstarted.githubRunnerId,
         },
         orchestratorId,

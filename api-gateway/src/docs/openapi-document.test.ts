@@ -30,6 +30,7 @@ describe('the OpenAPI document', () => {
         'GET /runners/{id}',
         'GET /api/v1/runners',
         'POST /api/v1/runners',
+        'GET /api/v1/pools',
         'GET /api/v1/runners/{id}',
         'DELETE /api/v1/runners/{id}',
       ].sort(),

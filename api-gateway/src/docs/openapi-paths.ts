@@ -218,6 +218,19 @@ export function paths(): Json {
         },
       },
     },
+    '/api/v1/pools': {
+      get: {
+        tags: ['runners'],
+        operationId: 'listPools',
+        summary: 'List runner pools',
+        description:
+          "Each pool of the orchestrator's pool file (or the one `default` pool): its labels, image, limits, `max` and `minIdle`, its environment's variable names and placeholders (never a literal value), and its runners by status.",
+        responses: {
+          '200': { description: 'The pools, in file order.', ...json(ref('PoolList')) },
+          ...errors('Unauthorized', 'RateLimited', ...UPSTREAM),
+        },
+      },
+    },
     '/api/v1/runners': {
       get: listRunners('listRunners', ''),
       post: {

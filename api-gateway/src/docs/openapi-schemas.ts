@@ -4,6 +4,8 @@ import {
   ErrorBody,
   Health,
   OWNER_NAME,
+  Pool,
+  PoolList,
   REPOSITORY_NAME,
   RepositoryFullName,
   Runner,
@@ -22,6 +24,8 @@ const NAMED = {
   CreateRunnersResponse,
   Error: ErrorBody,
   Health,
+  Pool,
+  PoolList,
 } as const;
 
 /** `owner/name` as one regular expression: the refinement in the contract has no JSON Schema form of its own. */

@@ -43,6 +43,10 @@ export const runnerRoutes: FastifyPluginAsync<RunnerRoutesOptions> = async (app,
     );
   }
 
+  app.get('/api/v1/pools', async (request, reply) =>
+    relayUpstream(reply, await forward(request, { method: 'GET', path: '/api/v1/pools' }), orchestrator.url),
+  );
+
   app.post('/api/v1/runners', { preValidation: requireJsonBody }, async (request, reply) => {
     const body = parseOrThrow(CreateRunnersRequest, request.body, 'request body');
     const upstream = await forward(request, { method: 'POST', path: '/api/v1/runners', body, kind: 'write' });

@@ -29,6 +29,7 @@ export interface StandInOrchestrator {
 export function sampleRunner(id: string, overrides: Partial<Runner> = {}): Runner {
   return {
     id,
+    pool: 'default',
     name: id,
     status: 'idle',
     scope: 'repository',

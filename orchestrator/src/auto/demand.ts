@@ -30,6 +30,8 @@ export interface ObservedRunner {
   createdAtMs: number;
   /** The job it was started for, when known. */
   jobId: number | null;
+  /** The pool it belongs to. */
+  pool: string;
 }
 
 /** A stable key for a scope: `repository:owner/name` or `organization:name`, lowercase (GitHub names are case-insensitive). */

@@ -7,10 +7,17 @@ import { DemandBook } from './demand-book.js';
 import type { ScopeDemand } from './demand.js';
 import { JobEvents } from './job-events.js';
 import type { Reconciler } from './reconciler.js';
+import type { RunnerPool } from '../pools/pool.js';
 
 // The webhook signal alone: the reconciler is a stand-in that records the demand each nudge would plan on, the
 // runner service one that records removals (the real ones are exercised end to end in orchestrator/test).
-const POOL = ['self-hosted', 'Linux', 'X64'];
+/** A pool of just-in-time runners with no labels of its own: its runners have GitHub's defaults. */
+const TEST_POOL = {
+  name: 'default',
+  labels: [],
+  template: { env: {}, uses: new Set(['jit_config']), entrypoint: null },
+  scope: null,
+} as unknown as RunnerPool;
 
 /** Repositories as the stand-in GitHub knows them: `octo/open` is public, every other one private. */
 const lookups: string[] = [];
@@ -33,7 +40,7 @@ function setUp(options: { allowPublic?: boolean } = {}) {
     },
   } as unknown as Reconciler;
   const runners = {
-    poolLabels: POOL,
+    pools: [TEST_POOL],
     directory: { invalidate: () => undefined },
     remove: async (name: string) => {
       removed.push(name);

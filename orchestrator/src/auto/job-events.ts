@@ -6,8 +6,8 @@ import type { RepositoryVisibility } from '../runners/repository-visibility.js';
 import type { RunnerService } from '../runners/runner-service.js';
 import type { DemandBook } from './demand-book.js';
 import { JobStates } from './job-states.js';
-import { labelsMatch } from './plan.js';
 import type { Reconciler } from './reconciler.js';
+import { matchPool } from '../pools/pool.js';
 
 /** How many delivery ids are remembered to recognise GitHub's redeliveries. */
 const REMEMBERED_DELIVERIES = 10_000;
@@ -129,9 +129,10 @@ export class JobEvents {
         if (
           reconciler === null ||
           scope === null ||
-          !labelsMatch(event.job.labels, this.#deps.runners.poolLabels)
+          matchPool(this.#deps.runners.pools, { labels: event.job.labels, repository: event.repository }) ===
+            null
         ) {
-          log.debug({ labels: event.job.labels }, 'queued job is not for this pool');
+          log.debug({ labels: event.job.labels }, 'queued job fits no pool');
           return 'ignored';
         }
         if (!(await this.#allowed(event, signal))) return 'refused';

@@ -1,13 +1,14 @@
 import type { GitHubScope } from '@gha-ephemeral/github';
 import { describe, expect, it } from 'vitest';
 import { scopeKey, type ObservedRunner, type QueuedJob, type ScopeDemand } from './demand.js';
-import { labelsMatch, planRunners, type PlanLimits } from './plan.js';
+import { labelsMatch, planKey, planRunners, type PlanLimits, type PlanPool } from './plan.js';
 
 const repo: GitHubScope = { kind: 'repository', owner: 'octo', repo: 'hello' };
 const other: GitHubScope = { kind: 'repository', owner: 'octo', repo: 'other' };
 const POOL = ['self-hosted', 'Linux', 'X64', 'gpu'];
 const limits: PlanLimits = { maxRunners: 10, startTimeoutMs: 180_000, idleTimeoutMs: 300_000 };
 const NOW = 1_000_000_000;
+const POOL_SPEC: PlanPool = { name: 'default', labels: POOL, max: 10, minIdle: 0, scope: null };
 
 let nextJob = 1;
 function job(labels: string[] = ['self-hosted'], createdAt = '2026-01-01T00:00:00Z'): QueuedJob {
@@ -22,11 +23,12 @@ function runner(state: ObservedRunner['state'], over: Partial<ObservedRunner> = 
     state,
     createdAtMs: NOW - 1000,
     jobId: null,
+    pool: 'default',
     ...over,
   };
 }
 function plan(demand: ScopeDemand[], runners: ObservedRunner[] = [], over: Partial<PlanLimits> = {}) {
-  return planRunners({ demand, runners, poolLabels: POOL, limits: { ...limits, ...over }, nowMs: NOW });
+  return planRunners({ demand, runners, pools: [POOL_SPEC], limits: { ...limits, ...over }, nowMs: NOW });
 }
 const creates = (p: ReturnType<typeof plan>) => p.actions.filter((a) => a.kind === 'create');
 const removes = (p: ReturnType<typeof plan>) => p.actions.filter((a) => a.kind === 'remove');
@@ -91,20 +93,20 @@ describe('planRunners', () => {
     const p = planRunners({
       demand: [{ scope: repo, jobs: [newest, middle, oldest] }],
       runners: [runner('busy'), runner('idle', { jobId: oldest.id })],
-      poolLabels: POOL,
+      pools: [POOL_SPEC],
       limits,
       nowMs: NOW,
-      takenUnreported: new Map([[scopeKey(repo), 2]]),
+      takenUnreported: new Map([[planKey('default', scopeKey(repo)), 2]]),
     });
     // Three queued, two taken: the idle runner takes the last one, whichever it was started for.
     expect(creates(p)).toEqual([]);
     const more = planRunners({
       demand: [{ scope: repo, jobs: [newest, middle, oldest] }],
       runners: [],
-      poolLabels: POOL,
+      pools: [POOL_SPEC],
       limits,
       nowMs: NOW,
-      takenUnreported: new Map([[scopeKey(repo), 2]]),
+      takenUnreported: new Map([[planKey('default', scopeKey(repo)), 2]]),
     });
     expect(creates(more).map((a) => a.kind === 'create' && a.jobId)).toEqual([newest.id]);
   });
@@ -141,8 +143,8 @@ describe('planRunners', () => {
       [runner('starting', { createdAtMs: NOW - 200_000, jobId: queued.id })],
     );
     expect(removes(p)).toHaveLength(1);
-    // The stuck runner still counts as available this pass; the next pass starts a fresh one.
-    expect(creates(p)).toHaveLength(0);
+    // The stuck runner is removed first (it never came online, so it cannot take the job), and a fresh one starts.
+    expect(creates(p).map((a) => a.kind === 'create' && a.jobId)).toEqual([queued.id]);
   });
 
   it('removes idle runners past the idle timeout only when no queued job needs them', () => {
@@ -162,5 +164,69 @@ describe('planRunners', () => {
     const stuck = runner('starting', { createdAtMs: NOW - 200_000, scopeKey: scopeKey(other) });
     const p = plan([{ scope: repo, jobs: [job()] }], [stuck], { maxRunners: 1 });
     expect(p.actions.map((a) => a.kind)).toEqual(['remove', 'create']);
+  });
+});
+
+describe('planRunners with pools and warm runners', () => {
+  const warm: PlanPool = { name: 'warm', labels: [...POOL, 'warm'], max: 4, minIdle: 2, scope: repo };
+  const small: PlanPool = { name: 'small', labels: POOL, max: 1, minIdle: 0, scope: null };
+  const planPools = (demand: ScopeDemand[], runners: ObservedRunner[], over: Partial<PlanLimits> = {}) =>
+    planRunners({ demand, runners, pools: [warm, small], limits: { ...limits, ...over }, nowMs: NOW });
+  const warmRunner = (state: ObservedRunner['state'], over: Partial<ObservedRunner> = {}) =>
+    runner(state, { pool: 'warm', ...over });
+
+  it.each([
+    ['no runner yet: two warm ones', [], [], 2],
+    ['one idle: one more', [], ['idle'], 1],
+    ['two starting: none', [], ['starting', 'starting'], 0],
+    ['one job, two idle: one more (one will take the job)', [['self-hosted', 'warm']], ['idle', 'idle'], 1],
+    ['a busy one does not count as warm', [], ['busy', 'idle'], 1],
+  ] as const)('%s', (_name, jobLabels, states, expected) => {
+    const jobs = jobLabels.map((labels) => job([...labels]));
+    const p = planPools(
+      [{ scope: repo, jobs }],
+      states.map((state) => warmRunner(state)),
+    );
+    expect(creates(p).filter((a) => a.kind === 'create' && a.pool === 'warm')).toHaveLength(expected);
+  });
+
+  it("starts warm runners in the pool's own scope, for no job", () => {
+    const p = planPools([], []);
+    expect(creates(p)).toEqual([
+      { kind: 'create', scope: repo, pool: 'warm', jobId: null, reason: 'warm runner' },
+      { kind: 'create', scope: repo, pool: 'warm', jobId: null, reason: 'warm runner' },
+    ]);
+  });
+
+  it('never removes warm runners below minIdle at the idle timeout, but replaces stale ones', () => {
+    const old = NOW - 400_000;
+    const p = planPools(
+      [],
+      [
+        warmRunner('idle', { createdAtMs: old }),
+        warmRunner('idle', { createdAtMs: old }),
+        warmRunner('idle', { createdAtMs: old }),
+      ],
+    );
+    expect(removes(p)).toHaveLength(1);
+    const stale = planPools([], [warmRunner('idle', { createdAtMs: old })], { maxIdleAgeMs: 300_000 });
+    expect(removes(stale)).toEqual([
+      { kind: 'remove', runnerId: expect.any(String), reason: 'max-idle-age' },
+    ]);
+  });
+
+  it('holds each pool to its max, and all pools to maxRunners, serving jobs before warm runners', () => {
+    // Jobs of another repository: the warm pool is bound to octo/hello, so `small` serves them.
+    const elsewhere = (createdAt: string) => ({
+      ...job(['self-hosted'], createdAt),
+      repository: 'octo/other',
+    });
+    const jobs = [elsewhere('2026-01-01T00:00:01Z'), elsewhere('2026-01-01T00:00:02Z')];
+    const p = planPools([{ scope: other, jobs }], [], { maxRunners: 2 });
+    expect(creates(p).map((a) => a.kind === 'create' && [a.pool, a.jobId])).toEqual([
+      ['small', jobs[0]!.id],
+      ['warm', null],
+    ]);
+    expect(p.deferredJobs).toBe(1);
   });
 });

@@ -1,27 +1,42 @@
 import type { GitHubScope } from '@gha-ephemeral/github';
-import { scopeKey, type ObservedRunner, type ScopeDemand } from './demand.js';
+import { scopeKey, type ObservedRunner, type QueuedJob, type ScopeDemand } from './demand.js';
 
 /** The bounds the planner works within (from the configuration). */
 export interface PlanLimits {
-  /** `MAX_RUNNERS`: most live runner containers at once. */
+  /** `MAX_RUNNERS`: most live runner containers at once, over all pools. */
   maxRunners: number;
   /** A runner still not online after this long is removed (`RUNNER_START_TIMEOUT`). */
   startTimeoutMs: number;
   /** An idle runner older than this, with no job for it, is removed (`RUNNER_IDLE_TIMEOUT`). */
   idleTimeoutMs: number;
+  /** A warm runner idle this long is replaced by a fresh one (`RUNNER_MAX_IDLE_AGE`); default never. */
+  maxIdleAgeMs?: number;
 }
 
-/** One step for the reconciler. */
+/** A pool as the planner needs it. */
+export interface PlanPool {
+  name: string;
+  /** Every label its runners have (GitHub's defaults included): a job fits when it has all of the job's. */
+  labels: readonly string[];
+  /** Most runners of this pool at once. */
+  max: number;
+  /** Idle runners kept ready; only for a pool with a `scope`. */
+  minIdle: number;
+  /** The one scope it serves and registers runners in; null: any, runners where the job is. */
+  scope: GitHubScope | null;
+}
+
+/** One step for the reconciler. `jobId` null: a warm runner, for no job yet. */
 export type PlanAction =
-  | { kind: 'create'; scope: GitHubScope; jobId: number; reason: string }
-  | { kind: 'remove'; runnerId: string; reason: 'start-timeout' | 'idle-timeout' };
+  | { kind: 'create'; scope: GitHubScope; pool: string; jobId: number | null; reason: string }
+  | { kind: 'remove'; runnerId: string; reason: 'start-timeout' | 'idle-timeout' | 'max-idle-age' };
 
 /** What the planner decided, and what it could not do. */
 export interface Plan {
   actions: PlanAction[];
-  /** Jobs that match the pool but get no runner this pass because MAX_RUNNERS is reached. */
+  /** Jobs that fit a pool but get no runner this pass because `MAX_RUNNERS` or their pool's `max` is reached. */
   deferredJobs: number;
-  /** Jobs whose labels the pool does not have: no runner is ever started for them. */
+  /** Jobs no pool fits: no runner is ever started for them. */
   unmatchedJobs: number;
 }
 
@@ -31,104 +46,196 @@ export function labelsMatch(jobLabels: readonly string[], runnerLabels: readonly
   return jobLabels.every((label) => have.has(label.toLowerCase()));
 }
 
-function isLive(runner: ObservedRunner): boolean {
-  return runner.state !== 'exited';
+/** The first pool, in order, that fits the job: its labels, and its scope if bound (the repository or its owner). */
+export function fittingPool(pools: readonly PlanPool[], job: QueuedJob): PlanPool | null {
+  const [owner = '', name = ''] = job.repository.toLowerCase().split('/');
+  return (
+    pools.find((pool) => {
+      const scope = pool.scope;
+      const admits =
+        scope === null ||
+        (scope.kind === 'organization'
+          ? scope.org.toLowerCase() === owner
+          : scope.owner.toLowerCase() === owner && scope.repo.toLowerCase() === name);
+      return admits && labelsMatch(job.labels, pool.labels);
+    }) ?? null
+  );
+}
+
+/** The key the planner counts by: a pool in a scope. */
+export function planKey(pool: string, scopeKeyText: string): string {
+  return `${pool}|${scopeKeyText}`;
+}
+
+/** The queued jobs of one pool in one scope (its bound scope, or the job's). */
+interface PoolDemand {
+  key: string;
+  pool: PlanPool;
+  scope: GitHubScope;
+  jobs: QueuedJob[];
+}
+
+/** Each job to the pool that fits it; warm pools get an entry even without jobs. */
+function assignJobs(demand: readonly ScopeDemand[], pools: readonly PlanPool[]) {
+  const byKey = new Map<string, PoolDemand>();
+  const entry = (pool: PlanPool, scope: GitHubScope): PoolDemand => {
+    const key = planKey(pool.name, scopeKey(scope));
+    let found = byKey.get(key);
+    if (found === undefined) byKey.set(key, (found = { key, pool, scope, jobs: [] }));
+    return found;
+  };
+  let unmatched = 0;
+  for (const { scope, jobs } of demand) {
+    for (const job of jobs) {
+      const pool = fittingPool(pools, job);
+      if (pool === null) unmatched += 1;
+      else entry(pool, pool.scope ?? scope).jobs.push(job);
+    }
+  }
+  for (const pool of pools) if (pool.minIdle > 0 && pool.scope !== null) entry(pool, pool.scope);
+  return { entries: [...byKey.values()], unmatched };
+}
+
+const isLive = (runner: ObservedRunner) => runner.state !== 'exited';
+const byAge = (a: { createdAt: string }, b: { createdAt: string }) => a.createdAt.localeCompare(b.createdAt);
+
+/** A creation the planner wants, before the caps. */
+interface Want {
+  scope: GitHubScope;
+  pool: PlanPool;
+  jobId: number | null;
+  createdAt: string;
 }
 
 /**
- * The pure heart of automatic mode: from the queued jobs (desired) and the runners that exist (actual), the
- * runners to start and to remove. Every runner of the pool has the same labels (`poolLabels`), so any idle or
- * starting runner of a scope may take any of its matching jobs, as GitHub itself decides.
+ * One pool in one scope: the jobs no available runner covers, the warm runners missing, and the idle runners
+ * beyond what the jobs and the warm minimum need (removed once past the idle timeout, or past the warm age).
+ */
+function planEntry(
+  entry: PoolDemand,
+  runners: readonly ObservedRunner[],
+  input: { limits: PlanLimits; nowMs: number; taken: number },
+  removed: Set<string>,
+): { wants: Want[]; removals: PlanAction[] } {
+  const { limits, nowMs } = input;
+  // A busy runner started for a job that still looks queued has most likely taken it (see the reconciler).
+  const taken = new Set(runners.filter((r) => r.state === 'busy').map((r) => r.jobId));
+  const matching = entry.jobs
+    .filter((job) => !taken.has(job.id))
+    .sort(byAge)
+    .slice(input.taken);
+  const available = runners.filter((r) => r.state !== 'busy' && !removed.has(r.id));
+  // Jobs a runner was started for are covered first; the rest by any available runner.
+  const covered = new Set(available.map((r) => r.jobId).filter((id): id is number => id !== null));
+  const uncovered = [...matching]
+    .sort((a, b) => Number(covered.has(b.id)) - Number(covered.has(a.id)) || byAge(a, b))
+    .slice(available.length);
+  const wants: Want[] = uncovered.map((job) => ({
+    scope: entry.scope,
+    pool: entry.pool,
+    jobId: job.id,
+    createdAt: job.createdAt,
+  }));
+  const spare = Math.max(0, available.length - matching.length);
+  for (let i = spare; i < entry.pool.minIdle; i++) {
+    // After every queued job, so a warm runner never takes a job's place.
+    wants.push({ scope: entry.scope, pool: entry.pool, jobId: null, createdAt: '\uffff' });
+  }
+  const removals: PlanAction[] = [];
+  const idle = available.filter((r) => r.state === 'idle').sort((a, b) => a.createdAtMs - b.createdAtMs);
+  let surplus = Math.max(0, available.length - matching.length - entry.pool.minIdle);
+  for (const runner of idle) {
+    const age = nowMs - runner.createdAtMs;
+    if (surplus > 0 && age > limits.idleTimeoutMs) {
+      removals.push({ kind: 'remove', runnerId: runner.id, reason: 'idle-timeout' });
+      surplus -= 1;
+    } else if (limits.maxIdleAgeMs !== undefined && age > limits.maxIdleAgeMs) {
+      // Stale: GitHub drops runners offline a day; a fresh one replaces it on a later pass.
+      removals.push({ kind: 'remove', runnerId: runner.id, reason: 'max-idle-age' });
+    }
+  }
+  for (const removal of removals) if (removal.kind === 'remove') removed.add(removal.runnerId);
+  return { wants, removals };
+}
+
+/**
+ * The pure heart of automatic mode: from the queued jobs (desired), the pools and the runners that exist (actual),
+ * the runners to start and to remove. Each job goes to the first pool that fits it; within a pool and scope any
+ * idle or starting runner may take any of its jobs, as GitHub itself decides.
  *
- * Per scope: runners to start = matching queued jobs − runners idle or starting there (never two runners for one
- * job, and never a new one each pass for a job whose runner is still starting), oldest jobs first, within
- * `maxRunners` across all scopes. Runners idle past `idleTimeoutMs` when no job waits for them, or not online
- * after `startTimeoutMs`, are removed; a busy runner never is.
+ * Per pool and scope: runners to start = queued jobs − runners idle or starting there (never two runners for one
+ * job), plus what the warm minimum lacks; oldest jobs first, within the pool's `max` and `maxRunners` over all.
+ * Runners not online after `startTimeoutMs` are removed; idle ones beyond the jobs and the warm minimum once past
+ * `idleTimeoutMs`; a busy runner never is.
  */
 export function planRunners(input: {
   demand: readonly ScopeDemand[];
   runners: readonly ObservedRunner[];
-  poolLabels: readonly string[];
+  pools: readonly PlanPool[];
   limits: PlanLimits;
   nowMs: number;
   /**
-   * By scope key: how many of the demand's jobs are known to have been taken already, though not which ones
-   * (runners went busy, or came and went, and the jobs' `in_progress` has not arrived yet). That many of the
+   * By {@link planKey}: how many of the demand's jobs are known to have been taken already, though not which
+   * ones (runners went busy, or came and went, and the jobs' `in_progress` has not arrived yet). That many of the
    * oldest are taken as served: GitHub hands out queued jobs oldest first.
    */
   takenUnreported?: ReadonlyMap<string, number>;
 }): Plan {
   const { limits, nowMs } = input;
-  const actions: PlanAction[] = [];
+  const live = input.runners.filter(isLive);
   const removed = new Set<string>();
-  let unmatchedJobs = 0;
-
-  const byScope = new Map<string, ObservedRunner[]>();
-  for (const runner of input.runners.filter(isLive)) {
-    byScope.set(runner.scopeKey, [...(byScope.get(runner.scopeKey) ?? []), runner]);
-  }
-
-  const wanted: { scope: GitHubScope; jobId: number; createdAt: string }[] = [];
-  const demandByScope = new Map<string, number>();
-  for (const { scope, jobs } of input.demand) {
-    const key = scopeKey(scope);
-    const scopeRunners = byScope.get(key) ?? [];
-    // A busy runner started for a job that still looks queued has most likely taken it: the demand was read a
-    // moment before the runners (a poll, or a webhook book whose in_progress is on its way). Counting the job as
-    // served avoids a second runner for it; if the runner took another job, the next pass sees this one again.
-    const taken = new Set(scopeRunners.filter((r) => r.state === 'busy').map((r) => r.jobId));
-    const pool = jobs.filter((job) => labelsMatch(job.labels, input.poolLabels));
-    unmatchedJobs += jobs.length - pool.length;
-    const matching = pool
-      .filter((job) => !taken.has(job.id))
-      .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
-      .slice(input.takenUnreported?.get(key) ?? 0);
-    demandByScope.set(key, matching.length);
-    const available = scopeRunners.filter((r) => r.state !== 'busy');
-    // Jobs a runner was started for are covered first; the rest by any available runner.
-    const coveredIds = new Set(available.map((r) => r.jobId).filter((id): id is number => id !== null));
-    const uncovered = [...matching]
-      .sort(
-        (a, b) =>
-          Number(coveredIds.has(b.id)) - Number(coveredIds.has(a.id)) ||
-          a.createdAt.localeCompare(b.createdAt),
-      )
-      .slice(available.length);
-    for (const job of uncovered) wanted.push({ scope, jobId: job.id, createdAt: job.createdAt });
-  }
-
-  for (const runner of input.runners.filter(isLive)) {
-    const age = nowMs - runner.createdAtMs;
+  const actions: PlanAction[] = [];
+  for (const runner of live) {
     // Offline: registered (a just-in-time runner is, at once) but not connected; the same bound applies.
-    if ((runner.state === 'starting' || runner.state === 'offline') && age > limits.startTimeoutMs) {
+    const waiting = runner.state === 'starting' || runner.state === 'offline';
+    if (waiting && nowMs - runner.createdAtMs > limits.startTimeoutMs) {
       actions.push({ kind: 'remove', runnerId: runner.id, reason: 'start-timeout' });
       removed.add(runner.id);
     }
   }
-  for (const [key, runners] of byScope) {
-    // Idle runners beyond what the scope's queued jobs need, oldest first, once past the idle timeout.
-    const idle = runners
-      .filter((r) => r.state === 'idle' && !removed.has(r.id))
-      .sort((a, b) => a.createdAtMs - b.createdAtMs);
-    const starting = runners.filter(
-      (r) => (r.state === 'starting' || r.state === 'offline') && !removed.has(r.id),
-    ).length;
-    let surplus = Math.max(0, idle.length + starting - (demandByScope.get(key) ?? 0));
-    for (const runner of idle) {
-      if (surplus === 0) break;
-      if (nowMs - runner.createdAtMs > limits.idleTimeoutMs) {
+  const { entries, unmatched } = assignJobs(input.demand, input.pools);
+  const byKey = new Map<string, ObservedRunner[]>();
+  for (const runner of live) {
+    const key = planKey(runner.pool, runner.scopeKey);
+    byKey.set(key, [...(byKey.get(key) ?? []), runner]);
+  }
+  const wants: Want[] = [];
+  for (const entry of entries) {
+    const taken = input.takenUnreported?.get(entry.key) ?? 0;
+    const planned = planEntry(entry, byKey.get(entry.key) ?? [], { limits, nowMs, taken }, removed);
+    wants.push(...planned.wants);
+    actions.push(...planned.removals);
+  }
+  // Idle runners of keys with no demand at all: past the idle timeout they go, as do stale ones.
+  const planned = new Set(entries.map((entry) => entry.key));
+  for (const [key, runners] of byKey) {
+    if (planned.has(key)) continue;
+    for (const runner of runners) {
+      if (
+        runner.state === 'idle' &&
+        !removed.has(runner.id) &&
+        nowMs - runner.createdAtMs > limits.idleTimeoutMs
+      ) {
         actions.push({ kind: 'remove', runnerId: runner.id, reason: 'idle-timeout' });
         removed.add(runner.id);
-        surplus -= 1;
       }
     }
   }
-
-  const live = input.runners.filter((r) => isLive(r) && !removed.has(r.id)).length;
-  const free = Math.max(0, limits.maxRunners - live);
-  wanted.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-  for (const want of wanted.slice(0, free)) {
-    actions.push({ kind: 'create', scope: want.scope, jobId: want.jobId, reason: 'queued job' });
+  const kept = live.filter((r) => !removed.has(r.id));
+  let free = Math.max(0, limits.maxRunners - kept.length);
+  const perPool = new Map<string, number>();
+  for (const runner of kept) perPool.set(runner.pool, (perPool.get(runner.pool) ?? 0) + 1);
+  let deferred = 0;
+  for (const want of wants.sort(byAge)) {
+    const count = perPool.get(want.pool.name) ?? 0;
+    if (free === 0 || count >= want.pool.max) {
+      if (want.jobId !== null) deferred += 1;
+      continue;
+    }
+    free -= 1;
+    perPool.set(want.pool.name, count + 1);
+    const reason = want.jobId === null ? 'warm runner' : 'queued job';
+    actions.push({ kind: 'create', scope: want.scope, pool: want.pool.name, jobId: want.jobId, reason });
   }
-  return { actions, deferredJobs: Math.max(0, wanted.length - free), unmatchedJobs };
+  return { actions, deferredJobs: deferred, unmatchedJobs: unmatched };
 }

@@ -25,6 +25,7 @@ function exitedRunner(name: string, jobId: number): Runner {
     githubRunnerId: null,
     busy: false,
     jobId,
+    pool: 'default',
   };
 }
 
@@ -63,7 +64,7 @@ describe('Reconciler', () => {
       github: {} as GitHubPort,
       logger: createLogger({ service: 'test', level: 'ERROR' }).logger,
       orchestratorId: 'test',
-      poolLabels: POOL,
+      pools: [{ name: 'default', labels: POOL, max: 10, minIdle: 0, scope: null }],
       limits: { maxRunners: 10, startTimeoutMs: 180_000, idleTimeoutMs: 300_000 },
       jobReports: book,
     });

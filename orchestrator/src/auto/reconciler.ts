@@ -5,10 +5,18 @@ import type { RunnerService } from '../runners/runner-service.js';
 import { CreationBackoff } from './creation-backoff.js';
 import { scopeKey, type ScopeDemand } from './demand.js';
 import { CreationLedger } from './creation-ledger.js';
-import { planRunners, type Plan, type PlanAction, type PlanLimits } from './plan.js';
+import { planRunners, type Plan, type PlanAction, type PlanLimits, type PlanPool } from './plan.js';
 import { RunnerObservation, UNREPORTED_GRACE_MS } from './runner-observation.js';
 
 type CreateAction = Extract<PlanAction, { kind: 'create' }>;
+type RemoveAction = Extract<PlanAction, { kind: 'remove' }>;
+
+/** The metric's name of each removal reason. */
+const REMOVAL_REASONS = {
+  'start-timeout': 'start_timeout',
+  'idle-timeout': 'idle_timeout',
+  'max-idle-age': 'max_idle_age',
+} as const satisfies Record<RemoveAction['reason'], string>;
 
 /**
  * Runners started at once in one pass. Docker starts containers faster side by side than one by one (measured on a
@@ -21,8 +29,8 @@ export interface ReconcilerDeps {
   github: GitHubPort;
   logger: Logger;
   orchestratorId: string;
-  /** The labels every runner of the pool has (GitHub's defaults and `RUNNER_LABELS`). */
-  poolLabels: readonly string[];
+  /** The pools, in order: each job goes to the first that fits it. */
+  pools: readonly PlanPool[];
   limits: PlanLimits;
   /** What webhooks reported of runners and their jobs (the demand book); without them, polls alone. */
   jobReports?: JobReports;
@@ -110,7 +118,7 @@ export class Reconciler {
     this.#deps = deps;
     this.#now = deps.now ?? Date.now;
     this.backoff = new CreationBackoff(this.#now);
-    this.#creations = new CreationLedger(deps.poolLabels, this.#now);
+    this.#creations = new CreationLedger(this.#now);
     this.#observation = new RunnerObservation(this.#now);
   }
 
@@ -228,7 +236,7 @@ export class Reconciler {
     const plan = planRunners({
       demand,
       runners: [...listed, ...starting],
-      poolLabels: this.#deps.poolLabels,
+      pools: this.#deps.pools,
       limits: this.#deps.limits,
       nowMs: this.#now(),
       takenUnreported,
@@ -262,7 +270,8 @@ export class Reconciler {
           (action): action is CreateAction =>
             action.kind === 'create' && !this.backoff.waiting(scopeKey(action.scope)),
         );
-    this.#creations.begin(creations);
+    const keys = this.#creations.begin(creations);
+    const started = creations.map((action, index) => ({ action, key: keys[index]! }));
     options.onPlanned?.();
     if (plan.deferredJobs > 0) {
       log.warn(
@@ -272,8 +281,8 @@ export class Reconciler {
     }
     // Removals first: they free the capacity the creations were planned with.
     const stopped = !options.createsOnly && (await this.#applyRemovals(plan, result, signal));
-    if (stopped) for (const action of creations) this.#creations.end(action.jobId, null);
-    else await this.#applyCreations(creations, demand, result, signal);
+    if (stopped) for (const { key } of started) this.#creations.end(key, null);
+    else await this.#applyCreations(started, demand, result, signal);
     if (options.purgeOrphans) {
       const scopes = new Map<string, GitHubScope>();
       for (const { scope } of demand) scopes.set(scopeKey(scope), scope);
@@ -342,7 +351,7 @@ export class Reconciler {
           { category: 'MONITOR', runner: action.runnerId, reason: action.reason },
           'removing inactive runner',
         );
-        const reason = action.reason === 'start-timeout' ? 'start_timeout' : 'idle_timeout';
+        const reason = REMOVAL_REASONS[action.reason];
         await this.#deps.runners.remove(action.runnerId, signal, reason);
         result.removed += 1;
       } catch (error) {
@@ -357,7 +366,7 @@ export class Reconciler {
    * to start that many containers side by side, not one after the other. GitHub writes stay paced by the client.
    */
   async #applyCreations(
-    creations: readonly CreateAction[],
+    creations: readonly { action: CreateAction; key: string }[],
     demand: readonly ScopeDemand[],
     result: PassResult,
     signal?: AbortSignal,
@@ -369,8 +378,8 @@ export class Reconciler {
     let stop = false;
     const worker = async () => {
       while (!stop && !signal?.aborted && next < creations.length) {
-        const action = creations[next++]!;
-        const at = queuedAt.get(action.jobId);
+        const { action, key } = creations[next++]!;
+        const at = action.jobId === null ? undefined : queuedAt.get(action.jobId);
         let runnerName: string | null = null;
         try {
           const [runner] = await this.#deps.runners.create(
@@ -380,6 +389,7 @@ export class Reconciler {
               count: 1,
               jobId: action.jobId,
               jobQueuedAt: at === undefined || Number.isNaN(at) ? null : at,
+              pool: action.pool,
             },
             signal,
           );
@@ -394,12 +404,12 @@ export class Reconciler {
         } catch (error) {
           if (this.#creationFailed(error, action, result)) stop = true;
         } finally {
-          this.#creations.end(action.jobId, runnerName);
+          this.#creations.end(key, runnerName);
         }
       }
     };
     await Promise.all(Array.from({ length: Math.min(CREATE_CONCURRENCY, creations.length) }, worker));
     // Those never tried (the pass stopped, or was aborted): no runner is on its way for them.
-    for (const action of creations.slice(next)) this.#creations.end(action.jobId, null);
+    for (const { key } of creations.slice(next)) this.#creations.end(key, null);
   }
 }

@@ -2,6 +2,7 @@ import { scopeFromTarget } from '@gha-ephemeral/github';
 import type { Runner } from '@gha-ephemeral/contract';
 import { addOne, CREATION_MEMORY_MS } from './creation-ledger.js';
 import { scopeKey, type ObservedRunner } from './demand.js';
+import { planKey } from './plan.js';
 import type { JobReports } from './reconciler.js';
 
 /** How long a runner that took a job is counted against the queued ones while its report has not arrived. */
@@ -16,6 +17,7 @@ export function observed(runner: Runner): ObservedRunner {
     state: runner.status,
     createdAtMs: Date.parse(runner.createdAt),
     jobId: runner.jobId,
+    pool: runner.pool,
   };
 }
 
@@ -57,7 +59,7 @@ export class RunnerObservation {
       // or taken before this process started) stops hiding a job after that.
       const since = this.#unreportedSince.get(runner.id) ?? now;
       unreportedSince.set(runner.id, since);
-      if (now - since < UNREPORTED_GRACE_MS) addOne(takenUnreported, seen.scopeKey);
+      if (now - since < UNREPORTED_GRACE_MS) addOne(takenUnreported, planKey(seen.pool, seen.scopeKey));
       return seen.state === 'busy' ? { ...seen, jobId: null } : seen;
     });
     // Only listed runners are kept: the map never outgrows the fleet.

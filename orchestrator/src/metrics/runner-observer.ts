@@ -7,7 +7,7 @@ export type StartReason = 'api' | 'job';
  * that could not start all its runners took the others back (`rollback`).
  */
 export type RemovalReason =
-  'exited' | 'api' | 'job_completed' | 'start_timeout' | 'idle_timeout' | 'rollback';
+  'exited' | 'api' | 'job_completed' | 'start_timeout' | 'idle_timeout' | 'max_idle_age' | 'rollback';
 
 /** What the runner service tells whoever watches it (the metrics). Every method is cheap and never throws. */
 export interface RunnerObserver {

@@ -17,7 +17,7 @@ function toCommand(body: CreateRunnersRequest) {
     body.repository === undefined ? 'organization' : 'repository',
     body.repository ?? body.organization ?? '',
   );
-  return { scope, labels: body.labels ?? [], count: body.count ?? 1 };
+  return { scope, labels: body.labels ?? [], count: body.count ?? 1, pool: body.pool };
 }
 
 /** What the runner routes use. */

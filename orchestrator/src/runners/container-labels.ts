@@ -11,7 +11,11 @@ export const LABELS = {
   runnerLabels: `${LABEL_PREFIX}labels`,
   jobId: `${LABEL_PREFIX}job-id`,
   githubRunnerId: `${LABEL_PREFIX}github-runner-id`,
+  pool: `${LABEL_PREFIX}pool`,
 } as const;
+
+/** The pool of runners started before pools existed (no `gha-ephemeral.pool` label). */
+export const UNLABELLED_POOL = 'default';
 
 /** What a runner container's labels say about it. Never holds a secret. */
 export interface RunnerRecord {
@@ -21,6 +25,7 @@ export interface RunnerRecord {
   labels: string[];
   jobId: number | null;
   githubRunnerId: number | null;
+  pool: string;
 }
 
 /** The labels that select every runner container of one orchestrator. */
@@ -36,6 +41,7 @@ export function encodeRunnerLabels(record: RunnerRecord, orchestratorId: string)
     [LABELS.scope]: record.scope,
     [LABELS.target]: record.target,
     [LABELS.runnerLabels]: record.labels.join(','),
+    [LABELS.pool]: record.pool,
     ...(record.jobId === null ? {} : { [LABELS.jobId]: String(record.jobId) }),
     ...(record.githubRunnerId === null ? {} : { [LABELS.githubRunnerId]: String(record.githubRunnerId) }),
   };
@@ -61,5 +67,6 @@ export function decodeRunnerLabels(labels: Readonly<Record<string, string>>): Ru
     labels: runnerLabels === '' ? [] : runnerLabels.split(','),
     jobId: optionalNumber(labels[LABELS.jobId]),
     githubRunnerId: optionalNumber(labels[LABELS.githubRunnerId]),
+    pool: labels[LABELS.pool] || UNLABELLED_POOL,
   };
 }

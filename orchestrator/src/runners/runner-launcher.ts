@@ -14,6 +14,7 @@ import { toRunnerView } from './runner-view.js';
 import { ensureSafeValues, fillCommand } from './command.js';
 import { fillTemplate, type PlaceholderValues } from './template.js';
 import { RunnerNetworkGuard } from './runner-network.js';
+import type { RunnerPool } from '../pools/pool.js';
 
 /** Live runners whose secrets are remembered, to be forgotten when they go: far more than MAX_RUNNERS allows. */
 const REMEMBERED_SECRETS = 10_000;
@@ -47,11 +48,11 @@ export class RunnerLauncher {
   readonly #hostname = hostname();
   /** How to forget each live runner's just-in-time configuration, once the runner is gone. */
   readonly #forgetSecret = new BoundedMap<string, () => void>(REMEMBERED_SECRETS);
-  readonly #network: RunnerNetworkGuard;
+  /** One guard per runner network (pools may use different ones). */
+  readonly #networks = new Map<string, RunnerNetworkGuard>();
 
   constructor(deps: RunnerLauncherDeps) {
     this.#deps = deps;
-    this.#network = new RunnerNetworkGuard(deps.runtime, deps.settings.network, deps.logger);
     this.#tokens = new RegistrationTokens(deps.github, deps.onSecret);
     this.#observer = deps.observer ?? NO_RUNNER_OBSERVER;
   }
@@ -67,8 +68,18 @@ export class RunnerLauncher {
     if (this.#deps.crashAt === step) process.kill(process.pid, 'SIGKILL');
   }
 
+  #network(name: string): RunnerNetworkGuard {
+    let guard = this.#networks.get(name);
+    if (guard === undefined) {
+      guard = new RunnerNetworkGuard(this.#deps.runtime, name, this.#deps.logger);
+      this.#networks.set(name, guard);
+    }
+    return guard;
+  }
+
   async launch(
     command: CreateRunnersCommand,
+    pool: RunnerPool,
     name: string,
     labels: { all: string[]; custom: string[] },
     log: Logger,
@@ -77,9 +88,9 @@ export class RunnerLauncher {
     const { scope } = command;
     const target = scopeTarget(scope);
     const settings = this.#deps.settings;
-    const uses = settings.template.uses;
+    const uses = pool.template.uses;
     // Before any credential is minted: a runner that cannot get its network never gets one.
-    await this.#network.ready(signal);
+    await this.#network(pool.network).ready(signal);
     const registrationToken = uses.has('registration_token') ? await this.#tokens.get(scope, signal) : '';
     const jit = uses.has('jit_config') ? await this.#registerJit(scope, name, labels.all, signal) : null;
     this.#crash('after-credentials');
@@ -90,6 +101,7 @@ export class RunnerLauncher {
       labels: labels.all,
       jobId: command.jobId ?? null,
       githubRunnerId: jit?.runner.id ?? null,
+      pool: pool.name,
     };
     const values: PlaceholderValues = {
       scope_name: target,
@@ -111,15 +123,15 @@ export class RunnerLauncher {
       const container = await this.#deps.runtime.create(
         {
           name,
-          image: settings.image,
-          env: fillTemplate(settings.template, values),
+          image: pool.image,
+          env: fillTemplate(pool.template, values),
           labels: encodeRunnerLabels(record, settings.orchestratorId),
-          ...(settings.command === null ? {} : { command: fillCommand(settings.command, values) }),
-          ...(settings.template.entrypoint === null
+          ...(pool.command === null ? {} : { command: fillCommand(pool.command, values) }),
+          ...(pool.template.entrypoint === null
             ? {}
-            : { entrypoint: fillCommand(settings.template.entrypoint, values) }),
-          network: settings.network,
-          limits: settings.limits,
+            : { entrypoint: fillCommand(pool.template.entrypoint, values) }),
+          network: pool.network,
+          limits: pool.limits,
         },
         { signal, beforeStart: () => this.#crash('after-create') },
       );
@@ -139,7 +151,7 @@ export class RunnerLauncher {
       // A just-in-time runner is registered before its container exists: do not leave the registration behind.
       if (jit) await this.#deps.reaper.ensureRegistrationGone(record);
       // The engine may have lost the network (removed by hand): look again before the next runner.
-      if (isAppError(error) && error.code === 'runtime.failed') this.#network.forget();
+      if (isAppError(error) && error.code === 'runtime.failed') this.#network(pool.network).forget();
       this.#observer.runnerStartFailed();
       log.error({ err: error }, 'runner could not be started');
       throw error;

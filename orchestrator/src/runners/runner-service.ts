@@ -3,7 +3,7 @@ import { scopeTarget, type GitHubPort, type GitHubScope } from '@gha-ephemeral/g
 import type { RunnerContainer, RunnerRuntime } from '@gha-ephemeral/runtime-docker';
 import type { Logger } from '@gha-ephemeral/logging';
 import { Capacity } from './capacity.js';
-import { LABELS, ownerSelector } from './container-labels.js';
+import { LABELS, ownerSelector, UNLABELLED_POOL } from './container-labels.js';
 import { GitHubRunnerDirectory } from './github-runner-directory.js';
 import { deriveRunnerLabels, withImageDefaultLabel } from './labels.js';
 import { makeRunnerName } from './naming.js';
@@ -13,23 +13,15 @@ import { RunnerLauncher } from './runner-launcher.js';
 import { RunnerReaper, type ReapResult } from './runner-reaper.js';
 import { listRunnerViews, type RunnerListing } from './runner-listing.js';
 import { NO_RUNNER_OBSERVER, type RemovalReason, type RunnerObserver } from '../metrics/runner-observer.js';
-import type { RunnerTemplate } from './template.js';
 import { ScopeJournal } from './scope-journal.js';
-import type { RunnerLimits } from './limits.js';
+import type { RunnerPool } from '../pools/pool.js';
 
 /** The settings of runner containers, from the configuration. */
 export interface RunnerSettings {
-  image: string;
-  /** `RUNNER_COMMAND` split into words (may hold placeholders), or null for the image's CMD. */
-  command: readonly string[] | null;
-  /** `RUNNER_NETWORK`: made when missing, with inter-container traffic off (see `RunnerNetworkGuard`). */
-  network: string;
-  /** `RUNNER_MEMORY`, `RUNNER_CPUS`, `RUNNER_PIDS_LIMIT`. */
-  limits: RunnerLimits;
+  /** The runner pools, in file order; the first is the one API requests without `pool` use. */
+  pools: readonly RunnerPool[];
+  /** `MAX_RUNNERS`: most runner containers at once, over all pools. */
   maxRunners: number;
-  template: RunnerTemplate;
-  /** `RUNNER_LABELS`: labels every runner gets. */
-  configuredLabels: readonly string[];
   orchestratorId: string;
   /** Web URL runners register against (`https://github.com`, a GHES host, the simulator). */
   githubUrl: string;
@@ -72,6 +64,12 @@ export interface CreateRunnersCommand {
   jobId?: number | null;
   /** When that job was queued (its `created_at`, epoch ms), for the queued-to-running metric. */
   jobQueuedAt?: number | null;
+  /** The pool to start from; default the first. */
+  pool?: string | undefined;
+}
+
+function poolOf(container: RunnerContainer): string {
+  return container.labels[LABELS.pool] || UNLABELLED_POOL;
 }
 
 function isLive(container: RunnerContainer): boolean {
@@ -83,6 +81,8 @@ export class RunnerService {
   readonly #deps: RunnerServiceDeps;
   readonly #settings: RunnerSettings;
   readonly #capacity: Capacity;
+  /** `max` of each pool, by name. */
+  readonly #poolCapacities = new Map<string, Capacity>();
   readonly directory: GitHubRunnerDirectory;
   readonly reaper: RunnerReaper;
   readonly orphans: OrphanRegistrations;
@@ -146,14 +146,29 @@ export class RunnerService {
     return this.#scopes.scopes();
   }
 
-  /** The labels of every runner started without extra labels: GitHub's defaults (unless disabled) and `RUNNER_LABELS`. */
-  get poolLabels(): string[] {
-    const labels = deriveRunnerLabels({
-      configured: this.#settings.configuredLabels,
-      requested: [],
-      noDefaultLabels: Boolean(this.#settings.template.env.NO_DEFAULT_LABELS),
-    });
-    return withImageDefaultLabel(labels, this.#settings.template).all;
+  #poolCapacity(pool: RunnerPool): Capacity {
+    let capacity = this.#poolCapacities.get(pool.name);
+    if (capacity === undefined) {
+      capacity = new Capacity(pool.max);
+      this.#poolCapacities.set(pool.name, capacity);
+    }
+    return capacity;
+  }
+
+  /** The pools, in file order. */
+  get pools(): readonly RunnerPool[] {
+    return this.#settings.pools;
+  }
+
+  /** The pool of that name (the first without one), or a 400 that lists the pools. */
+  pool(name?: string): RunnerPool {
+    const pools = this.#settings.pools;
+    const found = name === undefined ? pools[0] : pools.find((pool) => pool.name === name);
+    if (found !== undefined) return found;
+    throw new AppError(
+      'request.invalid',
+      `There is no pool "${name}"; the pools are: ${pools.map((pool) => pool.name).join(', ')}`,
+    );
   }
 
   /** The containers of this orchestrator (all states). */
@@ -166,14 +181,28 @@ export class RunnerService {
    * the error is thrown, so a client never has to clean up half of a request.
    */
   async create(command: CreateRunnersCommand, signal?: AbortSignal): Promise<Runner[]> {
-    const releases = await this.#capacity.reserve(command.count, async () => {
-      return (await this.containers(signal)).filter(isLive).map((container) => container.name);
+    const pool = this.pool(command.pool);
+    const live = async (inPool: boolean) =>
+      (await this.containers(signal))
+        .filter((container) => isLive(container) && (!inPool || poolOf(container) === pool.name))
+        .map((container) => container.name);
+    const poolReleases = await this.#poolCapacity(pool).reserve(command.count, () => live(true));
+    let globalReleases: ((createdName?: string) => void)[];
+    try {
+      globalReleases = await this.#capacity.reserve(command.count, () => live(false));
+    } catch (error) {
+      for (const release of poolReleases) release();
+      throw error;
+    }
+    const releases = globalReleases.map((release, index) => (created?: string) => {
+      release(created);
+      poolReleases[index]?.(created);
     });
     const results = await Promise.allSettled(
       releases.map(async (release) => {
         let created: string | undefined;
         try {
-          const runner = await this.#createOne(command, signal);
+          const runner = await this.#createOne(command, pool, signal);
           created = runner.id;
           return runner;
         } finally {
@@ -192,24 +221,23 @@ export class RunnerService {
     return created;
   }
 
-  async #createOne(command: CreateRunnersCommand, signal?: AbortSignal): Promise<Runner> {
+  async #createOne(command: CreateRunnersCommand, pool: RunnerPool, signal?: AbortSignal): Promise<Runner> {
     const { scope } = command;
     const target = scopeTarget(scope);
-    const settings = this.#settings;
-    const name = makeRunnerName(target, settings.orchestratorId);
+    const name = makeRunnerName(target, this.#settings.orchestratorId);
     const labels = withImageDefaultLabel(
       deriveRunnerLabels({
-        configured: settings.configuredLabels,
+        configured: pool.labels,
         requested: command.labels,
-        noDefaultLabels: Boolean(settings.template.env.NO_DEFAULT_LABELS),
+        noDefaultLabels: Boolean(pool.template.env.NO_DEFAULT_LABELS),
       }),
-      settings.template,
+      pool.template,
     );
     const log = this.#deps.logger.child({ runner: name, target });
     this.#scopes.remember(scope);
     this.#creating.add(name);
     try {
-      return await this.#launcher.launch(command, name, labels, log, signal);
+      return await this.#launcher.launch(command, pool, name, labels, log, signal);
     } catch (error) {
       this.#launcher.forget(name);
       throw error;

@@ -32,5 +32,6 @@ export function toRunnerView(
     githubRunnerId: registration?.id ?? record.githubRunnerId,
     busy: registration?.busy ?? false,
     jobId: record.jobId,
+    pool: record.pool,
   };
 }

@@ -4,6 +4,6 @@ export { envCsv, envEnum, type EnvCsvOptions, type EnvEnumOptions } from './list
 export { loadConfig, type LoadConfigOptions } from './load-config.js';
 export { ConfigError, type ConfigProblem } from './config-error.js';
 export { collectPrefixed } from './collect-prefixed.js';
-export { redactConfig, type RedactSpec } from './redact-config.js';
+export { redactConfig, redactRecord, type RedactSpec } from './redact-config.js';
 export { deepFreeze, type DeepReadonly } from './deep-freeze.js';
 export type { ReadFile } from './secret-files.js';

@@ -33,7 +33,8 @@ function maskLiterals(value: unknown): unknown {
   return parts.join('');
 }
 
-function redactRecord(record: unknown): unknown {
+/** A record of free-form variables as it may be logged: names kept, literal values masked (see `redactConfig`). */
+export function redactRecord(record: unknown): unknown {
   if (typeof record !== 'object' || record === null || Array.isArray(record)) return record;
   return Object.fromEntries(Object.entries(record).map(([name, value]) => [name, maskLiterals(value)]));
 }

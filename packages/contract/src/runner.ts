@@ -19,6 +19,11 @@ export const RunnerStatus = z.enum(['starting', 'idle', 'busy', 'offline', 'exit
 });
 export type RunnerStatus = z.infer<typeof RunnerStatus>;
 
+/** A pool's name, from the pool file: letters, digits, `-` and `_`. */
+export const PoolName = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'a pool name is 1-64 letters, digits, "-" or "_"');
+
 export const Runner = z
   .object({
     id: RunnerId.meta({ description: 'Stable id; the same as the runner name.' }),
@@ -37,6 +42,7 @@ export const Runner = z
       .int()
       .nullable()
       .meta({ description: 'The GitHub job the runner was started for, if any.' }),
+    pool: PoolName.meta({ description: 'The pool the runner belongs to (`default` without a pool file).' }),
   })
   .meta({ id: 'Runner' });
 export type Runner = z.infer<typeof Runner>;
@@ -60,6 +66,9 @@ const createFields = {
     .max(MAX_COUNT_PER_REQUEST, `count must be at most ${MAX_COUNT_PER_REQUEST}`)
     .optional()
     .meta({ description: 'How many runners to start (default 1).' }),
+  pool: PoolName.optional().meta({
+    description: 'The pool to start them from (its image, template, limits); default: the first pool.',
+  }),
 };
 
 export const CreateRunnersRequest = z

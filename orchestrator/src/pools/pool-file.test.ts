@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { matchPool } from './pool.js';
+import { defaultPool, PoolFileError, poolsFromDocument, type PoolDefaults } from './pool-file.js';
+
+const defaults: PoolDefaults = {
+  image: 'myoung34/github-runner:latest',
+  command: null,
+  entrypoint: null,
+  runnerenv: {},
+  limits: { memoryBytes: 4 * 1024 ** 3, nanoCpus: 2e9, pidsLimit: 4096 },
+  network: 'gha-ephemeral-runners',
+  maxRunners: 10,
+};
+
+const load = (yaml: string) => poolsFromDocument(parse(yaml), 'pools.yaml', defaults);
+
+function problems(yaml: string): string[] {
+  try {
+    load(yaml);
+  } catch (error) {
+    if (error instanceof PoolFileError) return [...error.problems];
+    throw error;
+  }
+  throw new Error('the file was accepted');
+}
+
+const FILE = `
+pools:
+  - name: small
+  - name: big
+    labels: [big, X64]
+    image: builder:1
+    resources: { memory: 16g, cpus: 8, pids: 0 }
+    max: 2
+  - name: acme-docker
+    labels: [docker]
+    scope: { organization: acme }
+    minIdle: 1
+    docker: dind
+  - name: web
+    labels: [web]
+    scope: { repository: acme/web }
+`;
+
+describe('the pool file', () => {
+  it('fills what a pool leaves out from the variables', () => {
+    const [small, big, docker] = load(FILE);
+    expect(small).toMatchObject({ image: defaults.image, max: 10, minIdle: 0, docker: 'none', scope: null });
+    expect(small?.limits).toEqual(defaults.limits);
+    expect(big).toMatchObject({
+      image: 'builder:1',
+      max: 2,
+      limits: { memoryBytes: 16 * 1024 ** 3, nanoCpus: 8e9, pidsLimit: 0 },
+    });
+    expect(docker).toMatchObject({
+      docker: 'dind',
+      minIdle: 1,
+      scope: { kind: 'organization', org: 'acme' },
+    });
+    expect(small?.template.source).toBe('built-in (just-in-time)');
+  });
+
+  it('lists every problem at once, each saying where and what to change', () => {
+    const found = problems(`
+pools:
+  - name: warm
+    minIdle: 2
+  - name: warm
+    max: 1
+    minIdle: 2
+    scope: { repository: acme/web }
+  - name: bad
+    resources: { memory: lots }
+    env: { X: "{nope}" }
+    command: "run; rm -rf /"
+`);
+    expect(found).toEqual([
+      expect.stringMatching(/^pools\[0\] \(warm\)\.minIdle: warm runners must be registered somewhere/),
+      'pools[1]: the name "warm" is used twice',
+      'pools[1] (warm).minIdle (2) is more than its max (1)',
+      expect.stringMatching(/^pools\[2\] \(bad\)\.command contains the shell operator ";"/),
+      expect.stringMatching(/^pools\[2\] \(bad\)\.env: X uses the unknown placeholder \{nope\}/),
+      expect.stringMatching(/^pools\[2\] \(bad\)\.resources\.memory: expected a size/),
+    ]);
+  });
+
+  it('refuses unknown keys, bad names and bad labels, naming the path', () => {
+    expect(problems('pools:\n  - name: "has space"\n    lables: [x]\n    labels: ["a;b"]\n')).toEqual([
+      expect.stringMatching(/^pools\[0\]\.name: must be 1-64 letters/),
+      expect.stringMatching(/^pools\[0\]\.labels\[0\]:/),
+      expect.stringMatching(/^pools\[0\]: Unrecognized key: "lables"/),
+    ]);
+    expect(problems('runners: []')[0]).toMatch(/pools/);
+  });
+
+  it('makes the default pool from the variables', () => {
+    expect(defaultPool(defaults, ['gpu'])).toMatchObject({ name: 'default', labels: ['gpu'], max: 10 });
+  });
+});
+
+describe('matching a job to a pool (first fit, in file order)', () => {
+  const pools = load(FILE);
+  it.each([
+    [['self-hosted'], 'octo/app', 'small'],
+    [['self-hosted', 'linux', 'x64'], 'octo/app', 'small'],
+    [['self-hosted', 'BIG'], 'octo/app', 'big'],
+    [['self-hosted', 'docker'], 'acme/api', 'acme-docker'],
+    [['self-hosted', 'docker'], 'octo/app', null],
+    [['self-hosted', 'web'], 'ACME/Web', 'web'],
+    [['self-hosted', 'web'], 'acme/api', null],
+    [['self-hosted', 'gpu'], 'octo/app', null],
+    [['windows'], 'octo/app', null],
+  ])('%j in %s → %s', (labels, repository, expected) => {
+    expect(matchPool(pools, { labels, repository })?.name ?? null).toBe(expected);
+  });
+});

@@ -1,0 +1,202 @@
+import { readFileSync } from 'node:fs';
+import { Label, OrganizationName, RepositoryFullName } from '@gha-ephemeral/contract';
+import { scopeFromTarget } from '@gha-ephemeral/github';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { splitCommand } from '../runners/command.js';
+import {
+  CPUS_EXPECTED,
+  MEMORY_EXPECTED,
+  parseCpus,
+  parseMemory,
+  parsePids,
+  PIDS_EXPECTED,
+  type RunnerLimits,
+} from '../runners/limits.js';
+import { compileTemplate } from '../runners/template.js';
+import type { RunnerPool } from './pool.js';
+
+/** What a pool leaves out comes from the variables (`RUNNER_IMAGE`, `RUNNER_MEMORY`, ...). */
+export interface PoolDefaults {
+  image: string;
+  command: readonly string[] | null;
+  entrypoint: readonly string[] | null;
+  /** The `runnerenv_*` variables (empty: the built-in template). */
+  runnerenv: Readonly<Record<string, string>>;
+  limits: RunnerLimits;
+  network: string;
+  maxRunners: number;
+}
+
+const Scalar = z.union([z.string(), z.number()]).transform(String);
+
+const PoolEntry = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, "-" or "_"'),
+  labels: z.array(Label).max(100).default([]),
+  image: z.string().min(1).optional(),
+  command: z.string().optional(),
+  entrypoint: z.string().optional(),
+  env: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)).optional(),
+  max: z.number().int().min(1).max(1000).optional(),
+  minIdle: z.number().int().min(0).max(100).default(0),
+  resources: z
+    .strictObject({ memory: Scalar.optional(), cpus: Scalar.optional(), pids: Scalar.optional() })
+    .optional(),
+  network: z.string().min(1).optional(),
+  docker: z.enum(['none', 'dind']).default('none'),
+  scope: z
+    .union([
+      z.strictObject({ organization: OrganizationName }),
+      z.strictObject({ repository: RepositoryFullName }),
+    ])
+    .optional(),
+});
+type PoolEntry = z.output<typeof PoolEntry>;
+
+const PoolsFile = z.strictObject({ pools: z.array(PoolEntry).min(1).max(100) });
+
+/** A pool file that cannot be used: every problem, each saying where and what to change. */
+export class PoolFileError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: readonly string[],
+  ) {
+    super(`${file}: ${problems.join('; ')}`);
+  }
+}
+
+function words(text: string | undefined, where: string, problems: string[]): string[] | null {
+  if (text === undefined) return null;
+  try {
+    const split = splitCommand(text);
+    return split.length === 0 ? null : split;
+  } catch (error) {
+    problems.push(`${where} ${(error as Error).message}`);
+    return null;
+  }
+}
+
+function limitsOf(entry: PoolEntry, defaults: RunnerLimits, where: string, problems: string[]): RunnerLimits {
+  const read = (
+    raw: string | undefined,
+    parse: (text: string) => number | null,
+    expected: string,
+    name: string,
+  ) => {
+    if (raw === undefined) return null;
+    const value = parse(raw);
+    if (value === null) problems.push(`${where}.resources.${name}: ${expected}, got "${raw}"`);
+    return value;
+  };
+  const { memory, cpus, pids } = entry.resources ?? {};
+  return {
+    memoryBytes: read(memory, parseMemory, MEMORY_EXPECTED, 'memory') ?? defaults.memoryBytes,
+    nanoCpus: read(cpus, parseCpus, CPUS_EXPECTED, 'cpus') ?? defaults.nanoCpus,
+    pidsLimit: read(pids, parsePids, PIDS_EXPECTED, 'pids') ?? defaults.pidsLimit,
+  };
+}
+
+/** One checked entry as a pool, with the defaults filled in; problems are pushed, naming the pool. */
+function toPool(
+  entry: PoolEntry,
+  index: number,
+  defaults: PoolDefaults,
+  problems: string[],
+): RunnerPool | null {
+  const where = `pools[${index}] (${entry.name})`;
+  const before = problems.length;
+  const command =
+    entry.command === undefined ? defaults.command : words(entry.command, `${where}.command`, problems);
+  const entrypoint =
+    entry.entrypoint === undefined
+      ? defaults.entrypoint
+      : words(entry.entrypoint, `${where}.entrypoint`, problems);
+  const compiled = compileTemplate(entry.env ?? defaults.runnerenv, command ?? [], entrypoint);
+  for (const problem of compiled.problems) {
+    problems.push(`${where}.env: ${problem.variable.replace(/^runnerenv_/, '')} ${problem.message}`);
+  }
+  const max = entry.max ?? defaults.maxRunners;
+  if (entry.minIdle > 0 && entry.scope === undefined) {
+    problems.push(
+      `${where}.minIdle: warm runners must be registered somewhere: give the pool a scope ({organization: NAME} or {repository: OWNER/NAME})`,
+    );
+  }
+  if (entry.minIdle > max) problems.push(`${where}.minIdle (${entry.minIdle}) is more than its max (${max})`);
+  const limits = limitsOf(entry, defaults.limits, where, problems);
+  if (problems.length > before || compiled.template === null) return null;
+  const scope =
+    entry.scope === undefined
+      ? null
+      : 'organization' in entry.scope
+        ? scopeFromTarget('organization', entry.scope.organization)
+        : scopeFromTarget('repository', entry.scope.repository);
+  return Object.freeze({
+    name: entry.name,
+    labels: Object.freeze([...entry.labels]),
+    image: entry.image ?? defaults.image,
+    command,
+    template: compiled.template,
+    max,
+    minIdle: entry.minIdle,
+    limits,
+    network: entry.network ?? defaults.network,
+    docker: entry.docker,
+    scope,
+  });
+}
+
+/** Checks a parsed pool file; throws {@link PoolFileError} with every problem at once. */
+export function poolsFromDocument(document: unknown, file: string, defaults: PoolDefaults): RunnerPool[] {
+  const parsed = PoolsFile.safeParse(document);
+  if (!parsed.success) {
+    throw new PoolFileError(
+      file,
+      parsed.error.issues.map(
+        (issue) =>
+          `${
+            issue.path
+              .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+              .join('')
+              .replace(/^\./, '') || '(top)'
+          }: ${issue.message}`,
+      ),
+    );
+  }
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  const pools: RunnerPool[] = [];
+  parsed.data.pools.forEach((entry, index) => {
+    if (seen.has(entry.name.toLowerCase()))
+      problems.push(`pools[${index}]: the name "${entry.name}" is used twice`);
+    seen.add(entry.name.toLowerCase());
+    const pool = toPool(entry, index, defaults, problems);
+    if (pool !== null) pools.push(pool);
+  });
+  if (problems.length > 0) throw new PoolFileError(file, problems);
+  return pools;
+}
+
+/** Reads `RUNNER_POOLS_FILE`; throws {@link PoolFileError} saying what to fix. */
+export function readPoolFile(file: string, defaults: PoolDefaults): RunnerPool[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new PoolFileError(file, [`cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`]);
+  }
+  let document: unknown;
+  try {
+    document = parseYaml(text);
+  } catch (error) {
+    throw new PoolFileError(file, [`is not valid YAML: ${(error as Error).message.split('\n')[0]}`]);
+  }
+  return poolsFromDocument(document, file, defaults);
+}
+
+/** The one pool of a setup without a pool file: `default`, from today's variables. */
+export function defaultPool(defaults: PoolDefaults, labels: readonly string[]): RunnerPool | null {
+  const problems: string[] = [];
+  const entry = PoolEntry.parse({ name: 'default' });
+  const pool = toPool({ ...entry, labels: [...labels] }, 0, defaults, problems);
+  return problems.length > 0 ? null : pool;
+}

@@ -1,0 +1,103 @@
+import { redactRecord } from '@gha-ephemeral/config';
+import { scopeTarget, type GitHubScope } from '@gha-ephemeral/github';
+import type { RunnerLimits } from '../runners/limits.js';
+import { deriveRunnerLabels, withImageDefaultLabel } from '../runners/labels.js';
+import type { RunnerTemplate } from '../runners/template.js';
+import type { PlanPool } from '../auto/plan.js';
+
+/** Whether a pool's runners get a Docker engine of their own (a sidecar), or none. */
+export type PoolDocker = 'none' | 'dind';
+
+/**
+ * One kind of runner: its image, command and template, its labels, its limits and how many may run. Jobs are
+ * matched to pools by label (first fit, in file order); runners of a pool carry `gha-ephemeral.pool=<name>`.
+ */
+export interface RunnerPool {
+  /** Unique; letters, digits, `-`, `_`. */
+  readonly name: string;
+  /** Its runners' labels besides GitHub's defaults. */
+  readonly labels: readonly string[];
+  readonly image: string;
+  /** Replaces the image's CMD (words, placeholders allowed); null keeps it. */
+  readonly command: readonly string[] | null;
+  /** The environment template (and the entry point it needs). */
+  readonly template: RunnerTemplate;
+  /** Most runners of this pool at once (`MAX_RUNNERS` still caps all pools together). */
+  readonly max: number;
+  /** Warm runners kept registered and idle (needs a bound scope). */
+  readonly minIdle: number;
+  readonly limits: RunnerLimits;
+  readonly network: string;
+  readonly docker: PoolDocker;
+  /** The one scope this pool serves, and where its runners register; null: any scope, runners where the job is. */
+  readonly scope: GitHubScope | null;
+}
+
+/** Every label a runner of `pool` has, as GitHub will list it: the defaults, the pool's, the image's own. */
+export function poolRunnerLabels(pool: RunnerPool): { custom: string[]; all: string[] } {
+  const labels = deriveRunnerLabels({
+    configured: pool.labels,
+    requested: [],
+    noDefaultLabels: Boolean(pool.template.env.NO_DEFAULT_LABELS),
+  });
+  return withImageDefaultLabel(labels, pool.template);
+}
+
+/** True when a job of `repository` (`owner/name`) may be served by `pool`, as far as its scope goes. */
+export function scopeAdmits(pool: RunnerPool, repository: string): boolean {
+  const scope = pool.scope;
+  if (scope === null) return true;
+  const [owner = '', name = ''] = repository.toLowerCase().split('/');
+  return scope.kind === 'organization'
+    ? scope.org.toLowerCase() === owner
+    : scope.owner.toLowerCase() === owner && scope.repo.toLowerCase() === name;
+}
+
+/**
+ * The pool that serves a job: the first, in file order, whose labels (with the defaults) include all of the job's,
+ * compared case-insensitively, and whose scope, if bound, is the job's repository or its organization. Null when
+ * none fits: the job is left alone, as GitHub would leave it.
+ */
+export function matchPool(
+  pools: readonly RunnerPool[],
+  job: { labels: readonly string[]; repository: string },
+): RunnerPool | null {
+  for (const pool of pools) {
+    if (!scopeAdmits(pool, job.repository)) continue;
+    const have = new Set(poolRunnerLabels(pool).all.map((label) => label.toLowerCase()));
+    if (job.labels.every((label) => have.has(label.toLowerCase()))) return pool;
+  }
+  return null;
+}
+
+/** A pool as the planner sees it. */
+export function toPlanPool(pool: RunnerPool): PlanPool {
+  return {
+    name: pool.name,
+    labels: poolRunnerLabels(pool).all,
+    max: pool.max,
+    minIdle: pool.minIdle,
+    scope: pool.scope,
+  };
+}
+
+/** A pool as the start-up log and `GET /api/v1/pools` show it: its settings, env names and placeholders only. */
+export function describePool(pool: RunnerPool): Record<string, unknown> {
+  return {
+    name: pool.name,
+    labels: poolRunnerLabels(pool).all,
+    image: pool.image,
+    max: pool.max,
+    minIdle: pool.minIdle,
+    scope: pool.scope === null ? null : { kind: pool.scope.kind, target: scopeTarget(pool.scope) },
+    network: pool.network,
+    docker: pool.docker,
+    resources: {
+      memoryBytes: pool.limits.memoryBytes,
+      cpus: pool.limits.nanoCpus / 1e9,
+      pids: pool.limits.pidsLimit,
+    },
+    template: pool.template.source,
+    env: redactRecord(pool.template.env),
+  };
+}
