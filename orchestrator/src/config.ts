@@ -50,6 +50,9 @@ const baseSchema = z.object({
   RUNNER_MEMORY: envMemory,
   RUNNER_CPUS: envCpus,
   RUNNER_PIDS_LIMIT: envPidsLimit,
+  // The Docker engine image of `docker: dind` pools (scripts/build-dind-image.sh builds it), and its privileges.
+  DIND_IMAGE: envString({ default: 'gha-ephemeral/dind:local' }),
+  DIND_MODE: envEnum(['caps', 'privileged'], 'caps'),
   // A YAML file of runner pools; unset: one pool, `default`, from the RUNNER_* variables.
   RUNNER_POOLS_FILE: envString(),
   RUNNER_LABELS: envCsv({ item: Label, default: [] }),

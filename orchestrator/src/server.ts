@@ -1,3 +1,4 @@
+import type { Runner } from '@gha-ephemeral/contract';
 import { webUrlFromApiUrl, type GitHubPort } from '@gha-ephemeral/github';
 import { DockerRuntime, type RunnerRuntime } from '@gha-ephemeral/runtime-docker';
 import type { FastifyInstance } from 'fastify';
@@ -72,6 +73,7 @@ export async function createOrchestrator(
     logger: logger.child({ component: 'runners' }),
     onSecret: deps.onSecret,
     stateDir: config.ORCHESTRATOR_STATE_DIR,
+    dind: { image: config.DIND_IMAGE, mode: config.DIND_MODE },
     settings: {
       pools: config.pools,
       maxRunners: config.MAX_RUNNERS,
@@ -107,9 +109,21 @@ export async function createOrchestrator(
     organizations: config.GITHUB_ORGANIZATION,
     onHandled: (action, outcome) => metrics.jobEventHandled(action, outcome),
   });
+  // One listing serves both gauges of a scrape.
+  let scrape: { at: number; list: Promise<Runner[]> } | null = null;
+  const listForScrape = (signal: AbortSignal) => {
+    if (scrape === null || Date.now() - scrape.at > 1000)
+      scrape = { at: Date.now(), list: runners.list(signal) };
+    return scrape.list;
+  };
+  metrics.pools.attach({
+    pools: config.pools,
+    runners: listForScrape,
+    desired: () => auto?.reconciler.desiredByPool() ?? new Map(),
+  });
   metrics.attach({
     github,
-    runnerStates: async (signal) => (await runners.list(signal)).map((runner) => runner.status),
+    runnerStates: async (signal) => (await listForScrape(signal)).map((runner) => runner.status),
     refusedRepositories: () => auto?.poller.refusedRepositories().length ?? 0,
     blockedScopes: () => auto?.reconciler.backoff.lastingCount() ?? 0,
   });

@@ -38,6 +38,16 @@ export function startupWarnings(config: OrchestratorConfig): string[] {
       `${literal.map((name) => `runnerenv_${name}`).join(', ')} put a fixed credential into every runner: every job can read it, for as long as it is valid; prefer the built-in just-in-time template`,
     );
   }
+  const docker = config.pools.filter((pool) => pool.docker === 'dind').map((pool) => pool.name);
+  if (docker.length > 0) {
+    const how =
+      config.DIND_MODE === 'privileged'
+        ? 'a privileged container'
+        : "a container with SYS_ADMIN and NET_ADMIN, no seccomp or AppArmor profile and the host's cgroups";
+    warnings.push(
+      `pools ${docker.join(', ')} (docker: dind) run a Docker engine beside each runner in ${how}: a job that controls it can likely reach the host; give these pools only repositories you trust`,
+    );
+  }
   if (config.ALLOW_PUBLIC_REPOSITORIES) {
     warnings.push(
       'ALLOW_PUBLIC_REPOSITORIES=true: a pull request from any fork of a public repository can run code on this host',

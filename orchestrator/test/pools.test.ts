@@ -7,6 +7,7 @@ import { STAND_IN_RUNNER_IMAGE, uniqueId, waitFor } from '@gha-ephemeral/testkit
 import Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, startHarnessSim, type Harness } from './harness.js';
+import { sampleValue } from './prometheus.js';
 
 const docker = new Dockerode();
 const BIG_IMAGE = 'gha-ephemeral/stand-in-runner:pools-big';
@@ -126,6 +127,16 @@ describe('runner pools (real engine, simulator, a pool file)', () => {
     const warmPool = pools.json<PoolList>().pools.find((pool) => pool.name === 'warm');
     expect(warmPool).toMatchObject({ minIdle: 2, scope: { kind: 'repository', target: 'octo/app' } });
     expect(warmPool!.runners.idle + warmPool!.runners.starting + warmPool!.runners.offline).toBe(2);
+
+    const metrics = (await h.orchestrator.app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(sampleValue(metrics, 'gha_ephemeral_pool_min_idle', { pool: 'warm' })).toBe(2);
+    expect(sampleValue(metrics, 'gha_ephemeral_pool_max', { pool: 'small' })).toBe(3);
+    expect(sampleValue(metrics, 'gha_ephemeral_pool_desired_runners', { pool: 'warm' })).toBe(2);
+    expect(sampleValue(metrics, 'gha_ephemeral_pool_jobs_served_total', { pool: 'big' })).toBe(1);
+    const warmLive = ['starting', 'idle', 'offline'].map(
+      (state) => sampleValue(metrics, 'gha_ephemeral_pool_runners', { pool: 'warm', state }) ?? 0,
+    );
+    expect(warmLive.reduce((a, b) => a + b, 0)).toBe(2);
   });
 
   it('keeps minIdle across a restart without doubling it', async () => {

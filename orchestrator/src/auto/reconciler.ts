@@ -3,7 +3,7 @@ import { scopeFromTarget, scopeTarget, type GitHubPort, type GitHubScope } from 
 import type { Logger } from '@gha-ephemeral/logging';
 import type { RunnerService } from '../runners/runner-service.js';
 import { CreationBackoff } from './creation-backoff.js';
-import { scopeKey, type ScopeDemand } from './demand.js';
+import { scopeKey, type ObservedRunner, type ScopeDemand } from './demand.js';
 import { CreationLedger } from './creation-ledger.js';
 import { planRunners, type Plan, type PlanAction, type PlanLimits, type PlanPool } from './plan.js';
 import { RunnerObservation, UNREPORTED_GRACE_MS } from './runner-observation.js';
@@ -79,6 +79,25 @@ interface Listing {
   runners: readonly Runner[];
 }
 
+/** Per pool: its live runners, less those the plan removes, plus those it starts. */
+function desiredByPool(
+  plan: Plan,
+  runners: readonly ObservedRunner[],
+  pools: readonly PlanPool[],
+): Map<string, number> {
+  const removed = new Set(plan.actions.flatMap((a) => (a.kind === 'remove' ? [a.runnerId] : [])));
+  const desired = new Map(pools.map((pool) => [pool.name, 0]));
+  for (const runner of runners) {
+    if (runner.state !== 'exited' && !removed.has(runner.id) && desired.has(runner.pool)) {
+      desired.set(runner.pool, (desired.get(runner.pool) ?? 0) + 1);
+    }
+  }
+  for (const action of plan.actions) {
+    if (action.kind === 'create') desired.set(action.pool, (desired.get(action.pool) ?? 0) + 1);
+  }
+  return desired;
+}
+
 /**
  * Level-triggered reconciliation: observe (Docker's containers joined with GitHub's runners), plan (a pure
  * function), apply (start and remove runners through the runner service).
@@ -109,6 +128,8 @@ export class Reconciler {
   readonly #observation: RunnerObservation;
   /** The newest listing of the runners, for creations-only passes that follow it closely. */
   #lastListing: Listing | null = null;
+  /** What the last pass planned each pool to have (for the metrics). */
+  #desired = new Map<string, number>();
   /** Scopes whose creations failed, waiting before they are tried again. */
   readonly backoff: CreationBackoff;
   /** The waiting nudged pass must list afresh (it follows one that planned on an older listing). */
@@ -210,6 +231,11 @@ export class Reconciler {
     this.#recheck.unref();
   }
 
+  /** The runners each pool should have after the last pass: those kept, plus those being started. */
+  desiredByPool(): ReadonlyMap<string, number> {
+    return this.#desired;
+  }
+
   /** Stops the timed re-check (the loops are stopping); passes asked for later still run. */
   stop(): void {
     this.#stopped = true;
@@ -255,6 +281,7 @@ export class Reconciler {
       'planned',
     );
     if (takenUnreported.size > 0) this.#recheckLater(readDemand);
+    this.#desired = desiredByPool(plan, [...listed, ...starting], this.#deps.pools);
     const result: PassResult = {
       plan,
       created: 0,

@@ -1,6 +1,7 @@
 import type { RunnerStatus } from '@gha-ephemeral/contract';
 import { GITHUB_REQUEST_OUTCOMES, type GitHubPort } from '@gha-ephemeral/github';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { PoolMetrics } from './pool-metrics.js';
 import type { RemovalReason, RunnerObserver, StartReason } from './runner-observer.js';
 
 const PREFIX = 'gha_ephemeral_';
@@ -37,6 +38,8 @@ export class OrchestratorMetrics implements RunnerObserver {
   readonly runnerStartFailures: Counter;
   readonly jobEvents: Counter<'action' | 'outcome'>;
   readonly queuedToRunning: Histogram;
+  /** The metrics of each pool. */
+  readonly pools: PoolMetrics;
   #sources: MetricsSources | null = null;
 
   constructor(options: OrchestratorMetricsOptions = {}) {
@@ -44,6 +47,7 @@ export class OrchestratorMetrics implements RunnerObserver {
     const timeoutMs = options.scrapeTimeoutMs ?? 5000;
     // Read through a closure: inside collect(), `this` is the metric being collected.
     const sources = (): MetricsSources | null => this.#sources;
+    this.pools = new PoolMetrics(this.registry, timeoutMs);
     new Gauge({
       name: `${PREFIX}runners`,
       help: 'Runner containers of this orchestrator by state (starting, idle, busy, offline, exited)',
@@ -155,8 +159,9 @@ export class OrchestratorMetrics implements RunnerObserver {
     this.#sources = sources;
   }
 
-  runnerStarted(reason: StartReason, jobQueuedAt: number | null): void {
+  runnerStarted(reason: StartReason, jobQueuedAt: number | null, pool?: string): void {
     this.runnersStarted.inc({ reason });
+    if (pool !== undefined && reason === 'job') this.pools.jobServed(pool, jobQueuedAt);
     // GitHub's clock and ours differ a little, and created_at has whole seconds: never a negative time.
     if (jobQueuedAt !== null) this.queuedToRunning.observe(Math.max(0, (Date.now() - jobQueuedAt) / 1000));
   }

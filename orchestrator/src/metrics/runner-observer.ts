@@ -12,7 +12,7 @@ export type RemovalReason =
 /** What the runner service tells whoever watches it (the metrics). Every method is cheap and never throws. */
 export interface RunnerObserver {
   /** A runner container is running; `jobQueuedAt` (epoch ms) is when its job was queued, when known. */
-  runnerStarted(reason: StartReason, jobQueuedAt: number | null): void;
+  runnerStarted(reason: StartReason, jobQueuedAt: number | null, pool?: string): void;
   /** A runner could not be started. */
   runnerStartFailed(): void;
   /** A runner container was removed (counted once, by whoever removed it). */

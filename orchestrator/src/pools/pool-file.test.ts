@@ -1,7 +1,15 @@
+import { join } from 'node:path';
+import { findRepoRoot } from '@gha-ephemeral/testkit';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { matchPool } from './pool.js';
-import { defaultPool, PoolFileError, poolsFromDocument, type PoolDefaults } from './pool-file.js';
+import {
+  defaultPool,
+  PoolFileError,
+  poolsFromDocument,
+  readPoolFile,
+  type PoolDefaults,
+} from './pool-file.js';
 
 const defaults: PoolDefaults = {
   image: 'myoung34/github-runner:latest',
@@ -92,6 +100,11 @@ pools:
       expect.stringMatching(/^pools\[0\]: Unrecognized key: "lables"/),
     ]);
     expect(problems('runners: []')[0]).toMatch(/pools/);
+  });
+
+  it('reads the shipped example', () => {
+    const example = readPoolFile(join(findRepoRoot(), 'deploy/pools.example.yaml'), defaults);
+    expect(example.map((pool) => pool.name)).toEqual(['small', 'big', 'docker']);
   });
 
   it('makes the default pool from the variables', () => {

@@ -122,6 +122,12 @@ function toPool(
     );
   }
   if (entry.minIdle > max) problems.push(`${where}.minIdle (${entry.minIdle}) is more than its max (${max})`);
+  const network = entry.network ?? defaults.network;
+  if (entry.docker === 'dind' && (network === 'host' || network.startsWith('container:'))) {
+    problems.push(
+      `${where}.docker: dind needs a network the runner can share with its engine, not "${network}": give the pool a bridge network`,
+    );
+  }
   const limits = limitsOf(entry, defaults.limits, where, problems);
   if (problems.length > before || compiled.template === null) return null;
   const scope =
@@ -139,7 +145,7 @@ function toPool(
     max,
     minIdle: entry.minIdle,
     limits,
-    network: entry.network ?? defaults.network,
+    network,
     docker: entry.docker,
     scope,
   });

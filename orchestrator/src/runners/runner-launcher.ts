@@ -15,6 +15,7 @@ import { ensureSafeValues, fillCommand } from './command.js';
 import { fillTemplate, type PlaceholderValues } from './template.js';
 import { RunnerNetworkGuard } from './runner-network.js';
 import type { RunnerPool } from '../pools/pool.js';
+import type { PoolSidecars } from './pool-sidecars.js';
 
 /** Live runners whose secrets are remembered, to be forgotten when they go: far more than MAX_RUNNERS allows. */
 const REMEMBERED_SECRETS = 10_000;
@@ -35,6 +36,8 @@ export interface RunnerLauncherDeps {
   reaper: Pick<RunnerReaper, 'ensureRegistrationGone'>;
   observer?: RunnerObserver;
   crashAt?: CrashStep | null;
+  /** The Docker engines of `docker: dind` pools. */
+  sidecars?: PoolSidecars;
 }
 
 /**
@@ -120,11 +123,14 @@ export class RunnerLauncher {
     };
     try {
       ensureSafeValues(values, uses);
+      // Its own Docker engine first (a `docker: dind` pool): the runner is started knowing where it is.
+      const sidecar = await this.#deps.sidecars?.start(pool, name, signal);
       const container = await this.#deps.runtime.create(
         {
           name,
           image: pool.image,
-          env: fillTemplate(pool.template, values),
+          env: { ...fillTemplate(pool.template, values), ...sidecar?.env },
+          ...(sidecar ? { extraNetworks: [sidecar.network] } : {}),
           labels: encodeRunnerLabels(record, settings.orchestratorId),
           ...(pool.command === null ? {} : { command: fillCommand(pool.command, values) }),
           ...(pool.template.entrypoint === null
@@ -137,7 +143,11 @@ export class RunnerLauncher {
       );
       this.#crash('after-start');
       this.#deps.directory.invalidate(scope);
-      this.#observer.runnerStarted(command.jobId == null ? 'api' : 'job', command.jobQueuedAt ?? null);
+      this.#observer.runnerStarted(
+        command.jobId == null ? 'api' : 'job',
+        command.jobQueuedAt ?? null,
+        pool.name,
+      );
       log.info(
         {
           category: 'SUCCESS',
@@ -150,6 +160,7 @@ export class RunnerLauncher {
     } catch (error) {
       // A just-in-time runner is registered before its container exists: do not leave the registration behind.
       if (jit) await this.#deps.reaper.ensureRegistrationGone(record);
+      await this.#deps.sidecars?.remove(pool.name, name);
       // The engine may have lost the network (removed by hand): look again before the next runner.
       if (isAppError(error) && error.code === 'runtime.failed') this.#network(pool.network).forget();
       this.#observer.runnerStartFailed();

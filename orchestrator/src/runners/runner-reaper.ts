@@ -5,6 +5,8 @@ import type { Logger } from '@gha-ephemeral/logging';
 import { TaskPool } from '@gha-ephemeral/primitives';
 import { decodeRunnerLabels, ownerSelector, type RunnerRecord } from './container-labels.js';
 import type { GitHubRunnerDirectory } from './github-runner-directory.js';
+import type { PoolSidecars } from './pool-sidecars.js';
+import { ROLE_LABEL } from './dind-sidecar.js';
 import { NO_RUNNER_OBSERVER, type RemovalReason, type RunnerObserver } from '../metrics/runner-observer.js';
 
 /** How a runner's removal ended: `done` when container and registration are gone, `pending` when GitHub still holds it. */
@@ -33,6 +35,8 @@ export interface RunnerReaperDeps {
   observer?: RunnerObserver;
   /** Told of each runner whose container is gone, by id (its secrets can be forgotten). */
   onRemoved?: (runnerId: string) => void;
+  /** The Docker engines of `docker: dind` pools, removed with their runners. */
+  sidecars?: PoolSidecars;
 }
 
 /**
@@ -68,6 +72,8 @@ export class RunnerReaper {
     }
     if (record === null) return 'done';
     this.#deps.onRemoved?.(record.id);
+    if (this.#deps.sidecars?.has(record.pool))
+      await this.#deps.sidecars.remove(record.pool, record.id, signal);
     return this.ensureRegistrationGone(record, signal);
   }
 
@@ -148,6 +154,8 @@ export class RunnerReaper {
       await pool.run(() => this.#reapLogged(container, container.name, signal));
     }
     await pool.drain();
+    const live = new Set(containers.flatMap((c) => decodeRunnerLabels(c.labels)?.id ?? []));
+    await this.#deps.sidecars?.sweep(live, this.#now(), signal);
     return ended.length;
   }
 
@@ -175,7 +183,8 @@ export class RunnerReaper {
         });
         continue;
       }
-      if (event.type !== 'exited') continue;
+      // A runner's Docker engine goes with its runner (see `reap`); its own exit says nothing.
+      if (event.type !== 'exited' || event.labels[ROLE_LABEL] !== undefined) continue;
       this.#deps.logger.info(
         { category: 'MONITOR', runner: event.name, exitCode: event.exitCode },
         'runner container exited',

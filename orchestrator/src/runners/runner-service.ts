@@ -14,6 +14,8 @@ import { RunnerReaper, type ReapResult } from './runner-reaper.js';
 import { listRunnerViews, type RunnerListing } from './runner-listing.js';
 import { NO_RUNNER_OBSERVER, type RemovalReason, type RunnerObserver } from '../metrics/runner-observer.js';
 import { ScopeJournal } from './scope-journal.js';
+import { DEFAULT_DIND_IMAGE, ROLE_LABEL } from './dind-sidecar.js';
+import { PoolSidecars, type DindSettings } from './pool-sidecars.js';
 import type { RunnerPool } from '../pools/pool.js';
 
 /** The settings of runner containers, from the configuration. */
@@ -50,6 +52,8 @@ export interface RunnerServiceDeps {
    * that a restart cleans up whatever a crash there leaves.
    */
   crashAt?: CrashStep | null;
+  /** `DIND_IMAGE` and `DIND_MODE`, for `docker: dind` pools. */
+  dind?: DindSettings;
 }
 
 /** The steps of a creation a test can crash at. */
@@ -100,7 +104,15 @@ export class RunnerService {
     this.#observer = deps.observer ?? NO_RUNNER_OBSERVER;
     this.#scopes = new ScopeJournal(deps.stateDir ?? null, deps.settings.orchestratorId, deps.logger);
     this.directory = new GitHubRunnerDirectory(deps.github);
+    const sidecars = new PoolSidecars({
+      runtime: deps.runtime,
+      settings: deps.dind ?? { image: DEFAULT_DIND_IMAGE, mode: 'caps' },
+      pools: deps.settings.pools,
+      orchestratorId: deps.settings.orchestratorId,
+      logger: deps.logger.child({ component: 'dind' }),
+    });
     this.reaper = new RunnerReaper({
+      sidecars,
       runtime: deps.runtime,
       github: deps.removals ?? deps.github,
       directory: this.directory,
@@ -119,6 +131,7 @@ export class RunnerService {
       reaper: this.reaper,
       observer: this.#observer,
       crashAt: deps.crashAt ?? null,
+      sidecars,
     });
     this.orphans = new OrphanRegistrations({
       github: deps.removals ?? deps.github,
@@ -173,7 +186,12 @@ export class RunnerService {
 
   /** The containers of this orchestrator (all states). */
   async containers(signal?: AbortSignal): Promise<RunnerContainer[]> {
-    return this.#deps.runtime.list({ labels: ownerSelector(this.#settings.orchestratorId) }, { signal });
+    const listed = await this.#deps.runtime.list(
+      { labels: ownerSelector(this.#settings.orchestratorId) },
+      { signal },
+    );
+    // A runner's Docker engine carries the owner's labels too, but is no runner.
+    return listed.filter((container) => container.labels[ROLE_LABEL] === undefined);
   }
 
   /**

@@ -65,6 +65,7 @@ describe('toCreateBody', () => {
         Init: true,
         NetworkMode: 'net',
         SecurityOpt: ['no-new-privileges:true'],
+        CapDrop: ['NET_RAW'],
         LogConfig: { Type: 'json-file', Config: { 'max-size': '10m', 'max-file': '2' } },
       },
     });

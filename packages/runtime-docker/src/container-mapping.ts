@@ -63,10 +63,13 @@ function limitsConfig(limits: ContainerLimits | undefined): Dockerode.HostConfig
 type HostConfig = Dockerode.HostConfig & { CgroupnsMode?: 'host' | 'private' };
 
 /** The privilege fields of a spec; without any, only `no-new-privileges`. */
-function privilegesConfig(privileges: ContainerPrivileges = {}): HostConfig {
+function privilegesConfig(given: ContainerPrivileges | undefined): HostConfig {
+  const privileges = given ?? {};
   // A job's setuid binaries (sudo, su) gain it nothing beyond what it already has.
   const noNewPrivileges = privileges.noNewPrivileges === false ? [] : ['no-new-privileges:true'];
   const config: HostConfig = { SecurityOpt: [...noNewPrivileges, ...(privileges.securityOpt ?? [])] };
+  // A plain runner gets no raw sockets: no forged ARP or IP packets against its neighbours (ping still works).
+  if (given === undefined) config.CapDrop = ['NET_RAW'];
   if (privileges.privileged === true) config.Privileged = true;
   if (privileges.capAdd !== undefined && privileges.capAdd.length > 0) config.CapAdd = [...privileges.capAdd];
   if (privileges.cgroupnsMode !== undefined) config.CgroupnsMode = privileges.cgroupnsMode;
