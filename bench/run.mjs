@@ -15,6 +15,7 @@ import { benchSettings, formatGatewayBench, gatewayBenchFailed, runGatewayBench 
 import { formatWebhookBench, runWebhookBench, webhookBenchFailed, webhookSettings } from './webhook.mjs';
 import { formatSoakBench, runSoakBench, soakBenchFailed, soakSettings } from './soak.mjs';
 import { chaosBenchFailed, chaosSettings, formatChaosBench, runChaosBench } from './chaos.mjs';
+import { formatWarmBench, runWarmBench, warmBenchFailed, warmSettings } from './warm.mjs';
 
 const SUITES = {
   discovery: {
@@ -41,6 +42,11 @@ const SUITES = {
     run: () => runChaosBench(chaosSettings()),
     format: formatChaosBench,
     failed: chaosBenchFailed,
+  },
+  warm: {
+    run: () => runWarmBench(warmSettings()),
+    format: formatWarmBench,
+    failed: warmBenchFailed,
   },
 };
 

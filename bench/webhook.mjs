@@ -70,7 +70,7 @@ const stats = (values) => {
   return { n: sorted.length, p50: percentile(sorted, 50), p95: percentile(sorted, 95), max: sorted.at(-1) };
 };
 
-function runDocker(args) {
+export function runDocker(args) {
   return new Promise((resolve, reject) => {
     const child = spawn('docker', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -91,7 +91,7 @@ const RAW_COMMANDS = {
 };
 
 /** The raw floor: `docker run -d` of the stand-in image, `count` at once; ms from spawn to each container's start. */
-async function rawRuns(starts, runId, count, command = 'sleep') {
+export async function rawRuns(starts, runId, count, command = 'sleep') {
   const ids = Array.from({ length: count }, () => randomUUID());
   const t0 = Date.now();
   await Promise.all(

@@ -152,6 +152,10 @@ export class JobEvents {
         else book.remove(event.job.id);
         if (scope) this.#deps.runners.directory.invalidate(scope);
         log.info({ category: 'MONITOR', runner: event.job.runnerName }, 'job started');
+        // A warm runner may have taken it: its pool is refilled now, not at the next poll.
+        if (this.#deps.reconciler !== null && this.#deps.runners.pools.some((pool) => pool.minIdle > 0)) {
+          this.#nudge(this.#deps.reconciler, log, signal);
+        }
         return 'started';
       case 'completed': {
         const name = event.job.runnerName;

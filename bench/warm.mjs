@@ -1,0 +1,219 @@
+#!/usr/bin/env node
+// Warm-pool benchmark (run after `pnpm build`): queued → job taken for a pool that keeps warm runners against a
+// cold pool of the same image, side by side in one run, and how soon the warm pool is back to minIdle after a job
+// took one, against the floor of a raw `docker run -d`. The built gateway and orchestrator run as processes with a
+// pool file of two pools; the simulator (here) queues jobs and sends signed `workflow_job` deliveries to the gateway.
+//
+//   node bench/warm.mjs          BENCH_WARM_SAMPLES=20 BENCH_WARM_BURST=10 BENCH_WARM_MIN_IDLE=10
+//
+// Times: t0 just before the job is queued; "taken" is the job's `started_at` in the simulator; "refilled" is the
+// engine's `start` event of the warm pool's replacement runner, from the moment the job was taken. Goal: with a
+// warm runner free, the warm pool's p50 at most a quarter of the cold pool's, and the refill within a raw
+// `docker run -d` + 150 ms. Bounded: every wait has a deadline.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import {
+  DockerStarts,
+  envInt,
+  freePort,
+  loadStackModules,
+  startProcess,
+  stopProcess,
+  waitForHttp,
+} from './services.mjs';
+import { rawRuns } from './webhook.mjs';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const GITHUB_TOKEN = `ghp_${'w4rm'.repeat(9)}`;
+const SHARED_TOKEN = 'bench-shared-token-0123456789abcdef';
+const WEBHOOK_SECRET = 'bench-webhook-secret-0123456789abcdef';
+const STAND_IN_IMAGE = 'gha-ephemeral/stand-in-runner:local';
+const WORKFLOW = `name: CI\non: [push]\njobs:\n  build:\n    runs-on: self-hosted\n    steps:\n      - run: echo hi\n`;
+
+export function warmSettings(env = process.env) {
+  return {
+    samples: envInt(env, 'BENCH_WARM_SAMPLES', 20),
+    burst: envInt(env, 'BENCH_WARM_BURST', 10),
+    minIdle: envInt(env, 'BENCH_WARM_MIN_IDLE', 10),
+  };
+}
+
+const percentile = (values, p) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return null;
+  return Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]);
+};
+
+async function startStack(kit, simModule, settings) {
+  const sim = await simModule.startGitHubSim({ tokens: { [GITHUB_TOKEN]: { login: 'octo' } } });
+  sim.control.createRepo({
+    owner: 'octo',
+    name: 'bench',
+    workflows: [{ path: '.github/workflows/ci.yml', content: WORKFLOW }],
+  });
+  const poolFile = join(mkdtempSync(join(tmpdir(), 'bench-warm-')), 'pools.yaml');
+  writeFileSync(
+    poolFile,
+    `pools:\n  - name: warm\n    labels: [warm]\n    minIdle: ${settings.minIdle}\n    max: ${settings.minIdle + settings.burst}\n    scope: { repository: octo/bench }\n  - name: cold\n    labels: [cold]\n`,
+  );
+  const orchestratorId = kit.uniqueId('bench-warm');
+  const [orchestratorPort, gatewayPort] = [await freePort(), await freePort()];
+  const orchestrator = startProcess(join(ROOT, 'orchestrator/dist/main.js'), {
+    GITHUB_API_URL: sim.apiUrl,
+    GITHUB_RUNNER_TOKEN: GITHUB_TOKEN,
+    RUNNER_IMAGE: STAND_IN_IMAGE,
+    RUNNER_NETWORK: 'host',
+    RUNNER_POOLS_FILE: poolFile,
+    ORCHESTRATOR_ID: orchestratorId,
+    ORCHESTRATOR_HOST: '127.0.0.1',
+    ORCHESTRATOR_PORT: String(orchestratorPort),
+    ORCHESTRATOR_API_TOKEN: SHARED_TOKEN,
+    AUTO_CREATE_RUNNERS: 'true',
+    // Webhooks start the cold runners and refill the warm pool; one poll at start brings the warm pool up.
+    RUNNER_CHECK_INTERVAL: '3600',
+    MAX_RUNNERS: String(settings.minIdle + 2 * settings.burst + 5),
+    LOG_FORMAT: 'json',
+  });
+  const gateway = startProcess(join(ROOT, 'api-gateway/dist/main.js'), {
+    API_GATEWAY_HOST: '127.0.0.1',
+    API_GATEWAY_PORT: String(gatewayPort),
+    ORCHESTRATOR_URL: `http://127.0.0.1:${orchestratorPort}`,
+    ORCHESTRATOR_API_TOKEN: SHARED_TOKEN,
+    GITHUB_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    GATEWAY_API_KEYS: 'bench-api-key-0123456789abcdef',
+    LOG_FORMAT: 'json',
+  });
+  const stop = async () => {
+    await stopProcess(gateway);
+    await stopProcess(orchestrator);
+    await kit.removeContainersByLabel('gha-ephemeral.orchestrator', orchestratorId);
+    await sim.close();
+  };
+  try {
+    await waitForHttp(`http://127.0.0.1:${orchestratorPort}/health`, orchestrator, 'the orchestrator');
+    await waitForHttp(`http://127.0.0.1:${gatewayPort}/health`, gateway, 'the gateway');
+    sim.control.addWebhook({
+      url: `http://127.0.0.1:${gatewayPort}/webhooks/github`,
+      secret: WEBHOOK_SECRET,
+      repo: 'octo/bench',
+    });
+    await sim.control.webhooksIdle();
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { sim, orchestratorId, stop };
+}
+
+/** Waits until `count` runners are online and free in the repository: the warm pool is ready. */
+async function warmReady(sim, count) {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    const free = sim.control
+      .listRunners({ repo: 'octo/bench' })
+      .filter((r) => r.status === 'online' && !r.busy);
+    if (free.length >= count) return;
+    await sleep(50);
+  }
+  throw new Error(`the warm pool did not reach ${count} free runners within 120 s`);
+}
+
+/** Queues `count` jobs of `pool` at once; ms from queueing to each job being taken. */
+async function takeJobs(sim, pool, count) {
+  const t0 = Date.now();
+  const jobs = Array.from({ length: count }, () =>
+    sim.control.queueJob({ repo: 'octo/bench', labels: ['self-hosted', pool], durationMs: 100 }),
+  );
+  return Promise.all(
+    jobs.map(async ({ jobId }) => {
+      const job = await sim.control.waitForJob(jobId, 'completed', { timeoutMs: 120_000 });
+      return { taken: Date.parse(job.startedAt) - t0, takenAt: Date.parse(job.startedAt) };
+    }),
+  );
+}
+
+/** ms from `takenAt` to the start of the warm pool's next runner started for no job. */
+async function refillTime(starts, orchestratorId, takenAt) {
+  const started = await starts.waitFor(
+    (e) =>
+      e.labels['gha-ephemeral.orchestrator'] === orchestratorId &&
+      e.labels['gha-ephemeral.pool'] === 'warm' &&
+      e.labels['gha-ephemeral.job-id'] === undefined &&
+      e.time >= takenAt,
+    60_000,
+  );
+  return Math.round(started - takenAt);
+}
+
+export async function runWarmBench(settings = warmSettings()) {
+  const { kit, simModule } = await loadStackModules(ROOT);
+  const Docker = createRequire(join(ROOT, 'packages/runtime-docker/package.json'))('dockerode');
+  const starts = await DockerStarts.open(new Docker());
+  const say = (text) => process.stderr.write(`[bench:warm] ${text}\n`);
+  const raw = await rawRuns(starts, kit.uniqueId('raw'), 1).then(async (first) => [
+    ...first,
+    ...(await Promise.all(Array.from({ length: 4 }, () => rawRuns(starts, kit.uniqueId('raw'), 1)))).flat(),
+  ]);
+  const stack = await startStack(kit, simModule, settings);
+  try {
+    await warmReady(stack.sim, settings.minIdle);
+    const warm = [];
+    const cold = [];
+    const refills = [];
+    for (let i = 0; i < settings.samples; i++) {
+      const [w] = await takeJobs(stack.sim, 'warm', 1);
+      warm.push(w.taken);
+      refills.push(await refillTime(starts, stack.orchestratorId, w.takenAt));
+      cold.push((await takeJobs(stack.sim, 'cold', 1))[0].taken);
+      await warmReady(stack.sim, settings.minIdle);
+      if ((i + 1) % 5 === 0) say(`${i + 1} of ${settings.samples} one-at-a-time samples`);
+    }
+    say(`bursts of ${settings.burst}`);
+    const warmBurst = (await takeJobs(stack.sim, 'warm', settings.burst)).map((j) => j.taken);
+    await warmReady(stack.sim, settings.minIdle);
+    const coldBurst = (await takeJobs(stack.sim, 'cold', settings.burst)).map((j) => j.taken);
+    const summary = (values) => ({ p50: percentile(values, 50), p95: percentile(values, 95) });
+    return {
+      settings,
+      rawDockerRun: summary(raw),
+      oneAtATime: { warm: summary(warm), cold: summary(cold), refill: summary(refills) },
+      burst: { warm: summary(warmBurst), cold: summary(coldBurst) },
+      raw: { warm, cold, refills, warmBurst, coldBurst, rawDockerRun: raw },
+    };
+  } finally {
+    starts.close();
+    await stack.stop();
+  }
+}
+
+export function formatWarmBench(r) {
+  const row = (name, s) => `| ${name} | ${s.p50} | ${s.p95} |`;
+  const ratio = (r.oneAtATime.warm.p50 / r.oneAtATime.cold.p50).toFixed(3);
+  const budget = r.rawDockerRun.p50 + 150;
+  return [
+    `Warm pool (minIdle ${r.settings.minIdle}) against a cold pool, queued → job taken, ms (webhooks).`,
+    '| | p50 | p95 |',
+    '|--|--:|--:|',
+    row(`warm, one at a time (${r.settings.samples})`, r.oneAtATime.warm),
+    row(`cold, one at a time (${r.settings.samples})`, r.oneAtATime.cold),
+    row(`warm, burst of ${r.settings.burst}`, r.burst.warm),
+    row(`cold, burst of ${r.settings.burst}`, r.burst.cold),
+    row('warm pool refilled (job taken → replacement running)', r.oneAtATime.refill),
+    row('raw docker run -d (floor)', r.rawDockerRun),
+    `Goal: warm p50 ≤ 0.25 × cold p50 (now ${ratio}×); refill p50 ≤ docker run p50 + 150 ms = ${budget} ms (now ${r.oneAtATime.refill.p50} ms).`,
+  ].join('\n');
+}
+
+export function warmBenchFailed(r) {
+  return r.oneAtATime.warm.p50 > 0.25 * r.oneAtATime.cold.p50;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const result = await runWarmBench();
+  console.log(formatWarmBench(result));
+  console.log(JSON.stringify(result.raw));
+}
