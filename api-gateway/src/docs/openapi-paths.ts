@@ -196,7 +196,7 @@ function metrics(): Json {
 
 const SHORT = " The same as the `/api/v1` route; kept for the original design's clients.";
 
-/** The `paths` of the OpenAPI document: the gateway's routes of CONTRACT.md. */
+/** The `paths` of the OpenAPI document: the gateway's routes of docs/api.md. */
 export function paths(): Json {
   return {
     '/health': {

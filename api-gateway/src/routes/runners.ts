@@ -16,7 +16,7 @@ const runnerPath = (request: FastifyRequest): string => {
 };
 
 /**
- * The runner routes of CONTRACT.md. Every request is authenticated (at `preParsing`) and validated with the
+ * The runner routes of docs/api.md. Every request is authenticated (at `preParsing`) and validated with the
  * contract's schemas before anything is sent, and the orchestrator gets a request rebuilt from the validated
  * values (its canonical `/api/v1` path, the parsed body), never the client's raw one.
  */

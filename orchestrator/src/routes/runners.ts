@@ -27,7 +27,7 @@ export interface RunnerRoutesOptions {
   visibility: Pick<RepositoryVisibility, 'ensureAllowed'>;
 }
 
-/** The runner routes of CONTRACT.md: reads under `/runners` and `/api/v1/runners`, writes under `/api/v1`. */
+/** The runner routes of docs/api.md: reads under `/runners` and `/api/v1/runners`, writes under `/api/v1`. */
 export const runnerRoutes: FastifyPluginAsync<RunnerRoutesOptions> = async (app, { runners, visibility }) => {
   for (const prefix of ['', '/api/v1']) {
     app.get(`${prefix}/runners`, async (): Promise<RunnerList> => {

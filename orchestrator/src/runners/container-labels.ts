@@ -1,6 +1,6 @@
 import type { RunnerScope } from '@gha-ephemeral/contract';
 
-/** Container labels are the record of which runners exist (CONTRACT.md): a restarted orchestrator finds its runners by them. */
+/** Container labels are the record of which runners exist (docs/configuration.md, "Container labels"): a restarted orchestrator finds its runners by them. */
 export const LABEL_PREFIX = 'gha-ephemeral.';
 export const LABELS = {
   managed: `${LABEL_PREFIX}managed`,
