@@ -70,18 +70,19 @@ export async function startHarness(
   } = {},
 ): Promise<Harness> {
   const sim = overrides.sim ?? (await startHarnessSim(overrides.tls ?? false));
-  const orchestratorId = uniqueId('orch');
   const config = loadOrchestratorConfig({
     GITHUB_RUNNER_TOKEN: TOKEN,
     GITHUB_API_URL: sim.apiUrl,
     RUNNER_IMAGE: overrides.tls ? await ensureTrustingRunnerImage() : STAND_IN_RUNNER_IMAGE,
     RUNNER_NETWORK: 'host',
-    ORCHESTRATOR_ID: orchestratorId,
+    ORCHESTRATOR_ID: uniqueId('orch'),
     RUNNER_PURGE_INTERVAL: '30',
     LOG_LEVEL: 'DEBUG',
     LOG_FORMAT: 'json',
     ...env,
   });
+  // The id in force (a test may give its own, to restart an orchestrator over the same runners): what close() removes.
+  const orchestratorId = config.ORCHESTRATOR_ID;
   const log = new LogCapture();
   const { logger, redactor } = createLogger({
     service: 'orchestrator',

@@ -1,7 +1,8 @@
 import { isAppError, type Runner } from '@gha-ephemeral/contract';
 import { scopeFromTarget, scopeTarget, type GitHubPort, type GitHubScope } from '@gha-ephemeral/github';
 import type { Logger } from '@gha-ephemeral/logging';
-import type { RunnerService } from '../runners/runner-service.js';
+import type { RemovalReason } from '../metrics/runner-observer.js';
+import type { CreateRunnersCommand } from '../runners/runner-service.js';
 import { CreationBackoff } from './creation-backoff.js';
 import { scopeKey, type ObservedRunner, type ScopeDemand } from './demand.js';
 import { CreationLedger } from './creation-ledger.js';
@@ -24,8 +25,23 @@ const REMOVAL_REASONS = {
  */
 const CREATE_CONCURRENCY = 32;
 
+/**
+ * What the reconciler needs of the runners, declared here where it is used: the runner service is the real one,
+ * an in-memory fleet the one of the unit tests.
+ */
+export interface Fleet {
+  /** Every runner, Docker's containers joined with GitHub's runners. */
+  list(signal?: AbortSignal): Promise<Runner[]>;
+  /** Starts runners (one, for the reconciler), or throws the reason it could not. */
+  create(command: CreateRunnersCommand, signal?: AbortSignal): Promise<Runner[]>;
+  /** Removes a runner: its container and its registration. */
+  remove(id: string, signal?: AbortSignal, reason?: RemovalReason): Promise<unknown>;
+  /** Deletes this orchestrator's registrations in `scopes` whose containers are gone; how many. */
+  purgeOrphans(scopes: readonly GitHubScope[], signal?: AbortSignal): Promise<number>;
+}
+
 export interface ReconcilerDeps {
-  runners: RunnerService;
+  runners: Fleet;
   github: GitHubPort;
   logger: Logger;
   orchestratorId: string;
@@ -317,7 +333,7 @@ export class Reconciler {
         const scope = scopeFromTarget(runner.scope, runner.target);
         scopes.set(scopeKey(scope), scope);
       }
-      result.orphansRemoved = await this.#deps.runners.orphans.purge([...scopes.values()], signal);
+      result.orphansRemoved = await this.#deps.runners.purgeOrphans([...scopes.values()], signal);
     }
     if (result.created + result.removed + result.orphansRemoved > 0) {
       log.info(

@@ -168,6 +168,11 @@ export class RunnerService {
     return capacity;
   }
 
+  /** Deletes this orchestrator's registrations in `scopes` whose containers are gone (see `OrphanRegistrations`). */
+  purgeOrphans(scopes: readonly GitHubScope[], signal?: AbortSignal): Promise<number> {
+    return this.orphans.purge(scopes, signal);
+  }
+
   /** The pools, in file order. */
   get pools(): readonly RunnerPool[] {
     return this.#settings.pools;
