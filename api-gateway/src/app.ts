@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { frameworkErrorHandler } from '@gha-ephemeral/http-errors';
 import type { Logger } from '@gha-ephemeral/logging';
 import { ApiKeyRing } from './auth/api-key-ring.js';
 import { registerClientIdentity } from './auth/client-identity.js';
 import type { CorsOrigins, TrustProxy } from './config-fields.js';
 import { docsRoutes } from './docs/docs-routes.js';
 import { buildOpenApiDocument } from './docs/openapi-document.js';
-import { frameworkErrorHandler, registerErrorHandler } from './error-handler.js';
+import { registerErrorHandler } from './error-handler.js';
 import { handleClientError } from './http/client-error.js';
 import { registerCors } from './http/cors.js';
 import { registerJsonBody } from './http/json-body.js';
@@ -53,6 +54,7 @@ export interface AppDeps {
 
 /** Largest request body accepted: a create request with 100 long labels is well under it. */
 export const BODY_LIMIT = 64 * 1024;
+const ERROR_MAPPING = { service: 'gateway', bodyLimit: BODY_LIMIT };
 
 /** Fastify counts hops itself, but its types only take the other forms: a hop count as the equivalent function. */
 function fastifyTrustProxy(
@@ -88,7 +90,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return503OnClosing: true,
     genReqId: () => randomUUID(),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
-    frameworkErrors: frameworkErrorHandler,
+    frameworkErrors: frameworkErrorHandler(ERROR_MAPPING),
     clientErrorHandler: handleClientError,
   });
   const keys = new ApiKeyRing(deps.apiKeys);
@@ -116,7 +118,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerClientIdentity(app, keys);
   const now = deps.now ?? Date.now;
   await registerRateLimit(app, deps.rateLimit, now);
-  registerErrorHandler(app);
+  registerErrorHandler(app, ERROR_MAPPING);
 
   const health = new OrchestratorHealthView({ orchestrator: deps.orchestrator, now, ...deps.health });
   await app.register(healthRoutes, {

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { AppError } from '@gha-ephemeral/contract';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { frameworkErrorHandler } from '@gha-ephemeral/http-errors';
 import type { Logger } from '@gha-ephemeral/logging';
 import { registerErrorHandler } from './error-handler.js';
 import type { HealthCheck } from './health.js';
@@ -29,6 +30,7 @@ export interface AppDeps {
 
 /** Largest request body accepted (a create request is a few hundred bytes). */
 export const BODY_LIMIT = 64 * 1024;
+const ERROR_MAPPING = { service: 'orchestrator', bodyLimit: BODY_LIMIT };
 
 /**
  * Compares a presented token with the expected one in a time that tells neither where they differ nor how long the
@@ -54,8 +56,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT,
     return503OnClosing: true,
+    frameworkErrors: frameworkErrorHandler(ERROR_MAPPING),
   });
-  registerErrorHandler(app);
+  registerErrorHandler(app, ERROR_MAPPING);
   // JSON only: without this, Fastify would hand a text/plain body to the routes, and the client would get a
   // confusing validation error instead of 415.
   app.removeContentTypeParser('text/plain');

@@ -13,7 +13,8 @@ import { createAutoMode } from './auto-mode.js';
 import { startLoops, type AutoMode, type Loops } from './loops.js';
 import type { SecretSink } from './runners/registration-tokens.js';
 import { RepositoryVisibility } from './runners/repository-visibility.js';
-import { RunnerService, type CrashStep } from './runners/runner-service.js';
+import type { CrashStep, RunnerService } from './runners/runner-service.js';
+import { composeRunnerService } from './runners/compose-fleet.js';
 import { OrchestratorMetrics } from './metrics/orchestrator-metrics.js';
 import { startupWarnings } from './startup-warnings.js';
 
@@ -64,7 +65,7 @@ export async function createOrchestrator(
   const removals = deps.github ?? clients!.removals;
   const runtime = deps.runtime ?? new DockerRuntime({ logger: logger.child({ component: 'docker' }) });
   const metrics = deps.metrics ?? new OrchestratorMetrics();
-  const runners = new RunnerService({
+  const runners = composeRunnerService({
     observer: metrics,
     runtime,
     github,
@@ -109,12 +110,11 @@ export async function createOrchestrator(
     organizations: config.GITHUB_ORGANIZATION,
     onHandled: (action, outcome) => metrics.jobEventHandled(action, outcome),
   });
-  // One listing serves both gauges of a scrape.
-  let scrape: { at: number; list: Promise<Runner[]> } | null = null;
+  // Gauges collected at the same moment share one listing (never an older one: a scrape shows the fleet now).
+  let listing: Promise<Runner[]> | null = null;
   const listForScrape = (signal: AbortSignal) => {
-    if (scrape === null || Date.now() - scrape.at > 1000)
-      scrape = { at: Date.now(), list: runners.list(signal) };
-    return scrape.list;
+    listing ??= runners.list(signal).finally(() => (listing = null));
+    return listing;
   };
   metrics.pools.attach({
     pools: config.pools,

@@ -38,6 +38,9 @@ export interface Harness {
   /** The logger's redactor: what it hides now. */
   redactor: Redactor;
   runtime: RunnerRuntime;
+  /** Stops the orchestrator as a restart would: its runners stay, for the next one to find. */
+  stop(): Promise<void>;
+  /** Stops it and removes its runners (and the simulator it started). */
   close(): Promise<void>;
 }
 
@@ -109,6 +112,10 @@ export async function startHarness(
     log,
     redactor,
     runtime,
+    async stop() {
+      await loops.stop();
+      await orchestrator.app.close();
+    },
     async close() {
       await loops.stop();
       await orchestrator.app.close();

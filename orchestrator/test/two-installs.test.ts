@@ -125,7 +125,7 @@ describe('two installs on one organization, with default ids (real engine, one s
     expect(await containerState(keptByA)).toBe('running');
 
     // A restarted (same state directory): it keeps its id, so it finds its runner and manages it.
-    await a.close();
+    await a.stop();
     harnesses.splice(harnesses.indexOf(a), 1);
     const restarted = await install(stateOf.a);
     expect(await listed(restarted)).toEqual([keptByA]);

@@ -55,7 +55,7 @@ export function errorResponses(): Json {
       { headers: { 'Retry-After': { description: 'Seconds to wait.', schema: { type: 'integer' } } } },
     ),
     BadGateway: error(
-      '`upstream.bad_response`, `upstream.unauthorized` (gateway and orchestrator disagree on `ORCHESTRATOR_API_TOKEN`), or an error of GitHub or Docker passed on by the orchestrator (`github.*`, `runtime.*`, `runner.create_failed`).',
+      '`upstream.bad_response`, `upstream.unauthorized` (gateway and orchestrator disagree on `ORCHESTRATOR_API_TOKEN`), or an error of GitHub or Docker passed on by the orchestrator (`github.*`, `runtime.*`).',
     ),
     Unavailable: error(
       '`upstream.unavailable`: the orchestrator cannot be reached; or `github.rate_limited`, `runtime.unavailable`.',

@@ -3,6 +3,7 @@ import type {
   FastifyRateLimitStore,
   FastifyRateLimitStoreCtor,
 } from '@fastify/rate-limit';
+import { BoundedMap } from '@gha-ephemeral/primitives';
 
 /** Keys kept per store, as in @fastify/rate-limit's own in-memory store: the least recently used goes first. */
 const DEFAULT_KEYS = 5000;
@@ -13,12 +14,14 @@ interface Window {
 }
 
 class ClockedStore implements FastifyRateLimitStore {
-  readonly #windows = new Map<string, Window>();
+  readonly #windows: BoundedMap<string, Window>;
 
   constructor(
     readonly now: () => number,
     readonly keys: number,
-  ) {}
+  ) {
+    this.#windows = new BoundedMap(keys);
+  }
 
   incr(
     key: string,
@@ -29,11 +32,8 @@ class ClockedStore implements FastifyRateLimitStore {
     let window = this.#windows.get(key);
     if (window === undefined || window.startedAt + timeWindow <= at) window = { count: 0, startedAt: at };
     window.count += 1;
-    // Re-inserted, so that the Map's order is least recently used first.
-    this.#windows.delete(key);
+    // Set again on every hit, so that the least recently used key is the one dropped past `keys`.
     this.#windows.set(key, window);
-    const oldest = this.#windows.keys().next();
-    if (this.#windows.size > this.keys && oldest.done !== true) this.#windows.delete(oldest.value);
     callback(null, { current: window.count, ttl: window.startedAt + timeWindow - at });
   }
 

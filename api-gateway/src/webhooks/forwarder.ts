@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isAppError, type WorkflowJobEvent } from '@gha-ephemeral/contract';
 import type { Logger } from '@gha-ephemeral/logging';
+import { backoffDelayMs } from '@gha-ephemeral/primitives';
 import type { OrchestratorPort } from '../upstream/orchestrator-client.js';
 
 /** The orchestrator's route for `workflow_job` events. */
@@ -164,7 +165,7 @@ export class WebhookForwarder {
         return;
       }
       log.warn({ ...fields, attempt }, 'handing a workflow job event to the orchestrator failed; retrying');
-      const delay = baseMs * 2 ** (attempt - 1) * (0.8 + Math.random() * 0.4);
+      const delay = backoffDelayMs(attempt, { baseMs, maxMs: Number.POSITIVE_INFINITY });
       await sleep(delay, undefined, { signal }).catch(() => undefined);
     }
   }

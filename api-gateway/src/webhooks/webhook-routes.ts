@@ -1,6 +1,6 @@
 import { AppError } from '@gha-ephemeral/contract';
 import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { sendError, toAppError } from '../error-handler.js';
+import { sendError, toAppError } from '@gha-ephemeral/http-errors';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import type { WebhookForwarder } from './forwarder.js';
 import { readPayload } from './payload.js';
@@ -73,7 +73,7 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
             'request.too_large',
             `The delivery is larger than ${WEBHOOK_BODY_LIMIT / 1024} KiB; only workflow_job and ping events are handled here`,
           )
-        : toAppError(error);
+        : toAppError(error, { service: 'gateway', bodyLimit: WEBHOOK_BODY_LIMIT });
     if (mapped.statusCode >= 500) request.log.error({ category: 'ERROR', err: mapped }, 'webhook failed');
     sendError(reply, mapped);
   });

@@ -58,12 +58,12 @@ describe('the reconciler over an in-memory fleet', () => {
     const fleet = new InMemoryFleet();
     const reconciler = reconcilerOver(fleet, [small], 1);
     const [first, second] = [job(), job()];
-    const pass = await reconciler.reconcile([{ scope: repo, jobs: [first!, second!] }]);
+    const pass = await reconciler.reconcile([{ scope: repo, jobs: [first, second] }]);
     expect(pass.plan.deferredJobs).toBe(1);
-    expect(fleet.created.map((c) => c.jobId)).toEqual([first!.id]);
+    expect(fleet.created.map((c) => c.jobId)).toEqual([first.id]);
     fleet.setStatus(fleet.live()[0]!.id, 'exited');
-    await reconciler.reconcile([{ scope: repo, jobs: [second!] }]);
-    expect(fleet.created.map((c) => c.jobId)).toEqual([first!.id, second!.id]);
+    await reconciler.reconcile([{ scope: repo, jobs: [second] }]);
+    expect(fleet.created.map((c) => c.jobId)).toEqual([first.id, second.id]);
   });
 
   it('starts nothing for a job no pool fits', async () => {

@@ -2,7 +2,7 @@ import { isAppError } from '@gha-ephemeral/contract';
 import { scopeFromTarget, type GitHubPort } from '@gha-ephemeral/github';
 import type { RunnerContainer, RunnerRuntime } from '@gha-ephemeral/runtime-docker';
 import type { Logger } from '@gha-ephemeral/logging';
-import { TaskPool } from '@gha-ephemeral/primitives';
+import { backoffDelayMs, TaskPool } from '@gha-ephemeral/primitives';
 import { decodeRunnerLabels, ownerSelector, type RunnerRecord } from './container-labels.js';
 import type { GitHubRunnerDirectory } from './github-runner-directory.js';
 import type { PoolSidecars } from './pool-sidecars.js';
@@ -124,7 +124,7 @@ export class RunnerReaper {
       );
       return;
     }
-    const delay = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (attempts - 1)) * (0.8 + Math.random() * 0.4);
+    const delay = backoffDelayMs(attempts, { baseMs: RETRY_BASE_MS, maxMs: RETRY_MAX_MS });
     this.#pending.set(record.id, { record, attempts, nextAt: this.#now() + delay });
   }
 

@@ -4,18 +4,19 @@ import type { RunnerContainer, RunnerRuntime } from '@gha-ephemeral/runtime-dock
 import type { Logger } from '@gha-ephemeral/logging';
 import { Capacity } from './capacity.js';
 import { LABELS, ownerSelector, UNLABELLED_POOL } from './container-labels.js';
-import { GitHubRunnerDirectory } from './github-runner-directory.js';
+import type { GitHubRunnerDirectory } from './github-runner-directory.js';
 import { deriveRunnerLabels, withImageDefaultLabel } from './labels.js';
 import { makeRunnerName } from './naming.js';
-import { OrphanRegistrations } from './orphan-registrations.js';
+import type { OrphanRegistrations } from './orphan-registrations.js';
 import type { SecretSink } from './registration-tokens.js';
-import { RunnerLauncher } from './runner-launcher.js';
-import { RunnerReaper, type ReapResult } from './runner-reaper.js';
+import type { RunnerLauncher } from './runner-launcher.js';
+import type { RunnerReaper } from './runner-reaper.js';
+import { type ReapResult } from './runner-reaper.js';
 import { listRunnerViews, type RunnerListing } from './runner-listing.js';
 import { NO_RUNNER_OBSERVER, type RemovalReason, type RunnerObserver } from '../metrics/runner-observer.js';
-import { ScopeJournal } from './scope-journal.js';
-import { DEFAULT_DIND_IMAGE, ROLE_LABEL } from './dind-sidecar.js';
-import { PoolSidecars, type DindSettings } from './pool-sidecars.js';
+import type { ScopeJournal } from './scope-journal.js';
+import { ROLE_LABEL } from './dind-sidecar.js';
+import type { DindSettings } from './pool-sidecars.js';
 import type { RunnerPool } from '../pools/pool.js';
 
 /** The settings of runner containers, from the configuration. */
@@ -80,6 +81,16 @@ function isLive(container: RunnerContainer): boolean {
   return container.state !== 'exited' && container.state !== 'dead' && container.state !== 'removing';
 }
 
+/** What the runner service works with, each made once by the composition root. */
+export interface RunnerServiceParts {
+  capacity: Capacity;
+  scopes: ScopeJournal;
+  directory: GitHubRunnerDirectory;
+  reaper: RunnerReaper;
+  launcher: RunnerLauncher;
+  orphans: OrphanRegistrations;
+}
+
 /** Creates, lists and removes runners. Docker's labelled containers are the record; GitHub's list adds status. */
 export class RunnerService {
   readonly #deps: RunnerServiceDeps;
@@ -97,51 +108,17 @@ export class RunnerService {
   readonly #scopes: ScopeJournal;
   readonly #observer: RunnerObserver;
 
-  constructor(deps: RunnerServiceDeps) {
+  /** Takes its collaborators made by {@link composeRunnerService}; builds none of them itself. */
+  constructor(deps: RunnerServiceDeps, parts: RunnerServiceParts) {
     this.#deps = deps;
     this.#settings = deps.settings;
-    this.#capacity = new Capacity(deps.settings.maxRunners);
+    this.#capacity = parts.capacity;
     this.#observer = deps.observer ?? NO_RUNNER_OBSERVER;
-    this.#scopes = new ScopeJournal(deps.stateDir ?? null, deps.settings.orchestratorId, deps.logger);
-    this.directory = new GitHubRunnerDirectory(deps.github);
-    const sidecars = new PoolSidecars({
-      runtime: deps.runtime,
-      settings: deps.dind ?? { image: DEFAULT_DIND_IMAGE, mode: 'caps' },
-      pools: deps.settings.pools,
-      orchestratorId: deps.settings.orchestratorId,
-      logger: deps.logger.child({ component: 'dind' }),
-    });
-    this.reaper = new RunnerReaper({
-      sidecars,
-      runtime: deps.runtime,
-      github: deps.removals ?? deps.github,
-      directory: this.directory,
-      logger: deps.logger.child({ component: 'reaper' }),
-      orchestratorId: deps.settings.orchestratorId,
-      observer: this.#observer,
-      onRemoved: (runnerId) => this.#launcher.forget(runnerId),
-    });
-    this.#launcher = new RunnerLauncher({
-      runtime: deps.runtime,
-      github: deps.github,
-      logger: deps.logger,
-      settings: deps.settings,
-      onSecret: deps.onSecret,
-      directory: this.directory,
-      reaper: this.reaper,
-      observer: this.#observer,
-      crashAt: deps.crashAt ?? null,
-      sidecars,
-    });
-    this.orphans = new OrphanRegistrations({
-      github: deps.removals ?? deps.github,
-      directory: this.directory,
-      logger: deps.logger.child({ component: 'purge' }),
-      orchestratorId: deps.settings.orchestratorId,
-      containerNames: async (signal) =>
-        new Set((await this.containers(signal)).map((container) => container.name)),
-      creatingNames: () => this.creatingNames(),
-    });
+    this.#scopes = parts.scopes;
+    this.directory = parts.directory;
+    this.reaper = parts.reaper;
+    this.#launcher = parts.launcher;
+    this.orphans = parts.orphans;
   }
 
   /** The names of the runners this process is creating now. */

@@ -18,7 +18,6 @@ export const ErrorCodes = {
   'runner.not_found': { statusCode: 404, retryable: false },
   'runner.capacity_reached': { statusCode: 429, retryable: true },
   'runner.template_invalid': { statusCode: 500, retryable: false },
-  'runner.create_failed': { statusCode: 502, retryable: true },
   'runner.public_repository': { statusCode: 403, retryable: false },
   // upstream: GitHub
   'github.unauthorized': { statusCode: 502, retryable: false },

@@ -42,7 +42,7 @@ export {
   type GitHubRequestOutcome,
   type GitHubRequestStats,
 } from './metrics/request-outcomes.js';
-export { DEFAULT_MAX_ENTRIES, type ConditionalRequestStats } from './conditional/etag-cache.js';
+export type { ConditionalRequestStats } from './conditional/etag-cache.js';
 export {
   classifyRateLimitError,
   type RateLimitHit,

@@ -36,7 +36,7 @@ describe('serializeError', () => {
       address: '/var/run/docker.sock',
     });
     const error = new AppError('runtime.unavailable', 'The Docker engine is not reachable', {
-      cause: new AppError('runner.create_failed', 'Could not start the runner', { cause: root }),
+      cause: new AppError('runtime.failed', 'Could not start the runner', { cause: root }),
       details: { engine: 'docker' },
     });
     const serialized = serializeError(error);
@@ -48,7 +48,7 @@ describe('serializeError', () => {
       details: { engine: 'docker' },
       cause: {
         type: 'AppError',
-        code: 'runner.create_failed',
+        code: 'runtime.failed',
         cause: { type: 'Error', code: 'ECONNREFUSED', syscall: 'connect', address: '/var/run/docker.sock' },
       },
     });

@@ -1,3 +1,5 @@
+import { BoundedMap } from './bounded-map.js';
+
 /** How a delay grows: `baseMs × 2^(n-1)`, at most `maxMs`, each spread by ±`jitter` (a fraction). */
 export interface BackoffOptions {
   baseMs: number;
@@ -20,28 +22,22 @@ export function backoffDelayMs(failures: number, options: BackoffOptions): numbe
  * Backoff per key (a repository, a scope): each failure pushes the key's next attempt further away, a success
  * forgets it. Bounded by `limit` keys (the oldest failing key is forgotten first).
  */
-export class KeyedBackoff<K> {
+export class KeyedBackoff<K extends NonNullable<unknown>> {
   readonly #options: BackoffOptions;
   readonly #now: () => number;
-  readonly #limit: number;
-  readonly #entries = new Map<K, { failures: number; until: number }>();
+  readonly #entries: BoundedMap<K, { failures: number; until: number }>;
 
   constructor(options: BackoffOptions & { now?: () => number; limit?: number }) {
     this.#options = options;
     this.#now = options.now ?? Date.now;
-    this.#limit = options.limit ?? 10_000;
+    this.#entries = new BoundedMap(options.limit ?? 10_000);
   }
 
   /** Notes a failure; returns how many in a row, and until when the key waits. */
   fail(key: K): { failures: number; until: number } {
     const failures = (this.#entries.get(key)?.failures ?? 0) + 1;
     const until = this.#now() + backoffDelayMs(failures, this.#options);
-    this.#entries.delete(key);
     this.#entries.set(key, { failures, until });
-    if (this.#entries.size > this.#limit) {
-      const oldest = this.#entries.keys().next();
-      if (oldest.done !== true) this.#entries.delete(oldest.value);
-    }
     return { failures, until };
   }
 

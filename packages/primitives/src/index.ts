@@ -1,3 +1,4 @@
 export { BoundedMap } from './bounded-map.js';
 export { TaskPool } from './task-pool.js';
+export { mapWithConcurrency } from './map-with-concurrency.js';
 export { backoffDelayMs, KeyedBackoff, type BackoffOptions } from './backoff.js';

@@ -10,6 +10,16 @@ describe('BoundedMap', () => {
       ['c', 4],
     ]);
   });
+
+  it('does not count a read as a use: the oldest insertion still goes first', () => {
+    const map = new BoundedMap<string, number>(2);
+    map.set('a', 1).set('b', 2);
+    expect(map.get('a')).toBe(1);
+    map.set('c', 3);
+    expect([...map.keys()]).toEqual(['b', 'c']);
+    expect(map.has('a')).toBe(false);
+    expect([...map.values()]).toEqual([2, 3]);
+  });
 });
 
 describe('TaskPool', () => {

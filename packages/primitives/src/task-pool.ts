@@ -1,21 +1,23 @@
+import pLimit, { type LimitFunction } from 'p-limit';
+
 /**
  * Runs at most `concurrency` tasks at once; `run()` waits for a free place before it starts the task, so a caller
  * that reads an endless stream (Docker's events) is held back instead of piling up work. One slow task never
- * holds the others back.
+ * holds the others back. Backed by `p-limit`.
  */
 export class TaskPool {
-  readonly #concurrency: number;
-  readonly #running = new Set<Promise<void>>();
+  readonly #limit: LimitFunction;
+  readonly #pending = new Set<Promise<void>>();
 
   constructor(concurrency: number) {
     if (!Number.isInteger(concurrency) || concurrency < 1)
       throw new RangeError(`concurrency must be ≥ 1, not ${concurrency}`);
-    this.#concurrency = concurrency;
+    this.#limit = pLimit(concurrency);
   }
 
   /** Tasks running now. */
   get size(): number {
-    return this.#running.size;
+    return this.#limit.activeCount;
   }
 
   /**
@@ -23,14 +25,19 @@ export class TaskPool {
    * task must handle its own errors: a rejection is swallowed so it cannot take the pool down.
    */
   async run(task: () => Promise<void>): Promise<void> {
-    while (this.#running.size >= this.#concurrency) await Promise.race(this.#running);
-    const running = task().catch(() => undefined);
-    this.#running.add(running);
-    void running.then(() => this.#running.delete(running));
+    let start = (): void => {};
+    const started = new Promise<void>((resolve) => (start = resolve));
+    const ended = this.#limit(() => {
+      start();
+      return task();
+    }).catch(() => undefined);
+    this.#pending.add(ended);
+    void ended.then(() => this.#pending.delete(ended));
+    await started;
   }
 
   /** Resolves when every task started so far has ended. */
   async drain(): Promise<void> {
-    while (this.#running.size > 0) await Promise.all(this.#running);
+    while (this.#pending.size > 0) await Promise.all(this.#pending);
   }
 }

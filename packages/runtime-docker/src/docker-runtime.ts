@@ -1,4 +1,5 @@
 import { AppError } from '@gha-ephemeral/contract';
+import { BoundedMap, mapWithConcurrency } from '@gha-ephemeral/primitives';
 import Dockerode from 'dockerode';
 import { fromInspectInfo, toContainerState, toCreateBody, toLabelFilters } from './container-mapping.js';
 import { engineMessage, engineStatusCode, runtimeFailedError } from './docker-errors.js';
@@ -8,7 +9,6 @@ import { describeEngineAddress } from './engine-address.js';
 import { callEngine, type EngineCallContext } from './engine-call.js';
 import { pullImage } from './image-pull.js';
 import { createSilentLogger, type RuntimeLogger } from './logger.js';
-import { mapWithConcurrency } from './map-with-concurrency.js';
 import type {
   EnsureNetworkOptions,
   LabelFilter,
@@ -66,7 +66,7 @@ export class DockerRuntime implements RunnerRuntime {
   private readonly pullTimeoutMs: number;
   private readonly init: boolean;
   /** The last inspection of each container listed, oldest first (see {@link DockerRuntime.list}). */
-  private readonly inspected = new Map<string, RunnerContainer>();
+  private readonly inspected = new BoundedMap<string, RunnerContainer>(INSPECTED_KEPT);
   private readonly eventsBackoff: BackoffOptions;
   private readonly networks: DockerNetworks;
 
@@ -114,19 +114,10 @@ export class DockerRuntime implements RunnerRuntime {
         return stopped ? known : { ...known, state };
       }
       const container = await this.get(entry.Id, opts);
-      if (container !== null) this.remember(container);
+      if (container !== null) this.inspected.set(container.id, container);
       return container;
     });
     return containers.filter((container): container is RunnerContainer => container !== null);
-  }
-
-  private remember(container: RunnerContainer): void {
-    this.inspected.delete(container.id);
-    this.inspected.set(container.id, container);
-    if (this.inspected.size > INSPECTED_KEPT) {
-      const oldest = this.inspected.keys().next().value;
-      if (oldest !== undefined) this.inspected.delete(oldest);
-    }
   }
 
   async get(idOrName: string, opts: RuntimeCallOptions = {}): Promise<RunnerContainer | null> {

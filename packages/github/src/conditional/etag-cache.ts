@@ -1,3 +1,5 @@
+import { LRUCache } from 'lru-cache';
+
 /** A response kept to answer a 304: what GitHub sent with its `ETag`. */
 export interface CachedResponse {
   etag: string;
@@ -51,22 +53,14 @@ export function estimateEntryBytes(key: string, entry: CachedResponse): number {
   return bytes;
 }
 
-interface Held {
-  entry: CachedResponse;
-  bytes: number;
-}
-
 /**
  * The `ETag`s and bodies of one client's GETs, bounded both by count and by (estimated) bytes, least recently used
- * evicted first. One instance per client: keys hold a credential identity, but sharing a cache between clients
- * would still mix their budgets and lifetimes.
+ * evicted first (an `lru-cache` with a size per entry). One instance per client: keys hold a credential identity,
+ * but sharing a cache between clients would still mix their budgets and lifetimes.
  */
 export class EtagCache {
-  readonly #entries = new Map<string, Held>();
-  readonly #maxEntries: number;
-  readonly #maxBytes: number;
+  readonly #entries: LRUCache<string, CachedResponse>;
   readonly #stats = { conditional: 0, notModified: 0, modified: 0, uncacheable: 0, evictions: 0 };
-  #bytes = 0;
 
   constructor(maxEntries = DEFAULT_MAX_ENTRIES, maxBytes = DEFAULT_MAX_BYTES) {
     if (!Number.isInteger(maxEntries) || maxEntries < 1) {
@@ -75,17 +69,20 @@ export class EtagCache {
     if (!Number.isInteger(maxBytes) || maxBytes < 1) {
       throw new RangeError(`maxBytes must be a positive integer, got ${maxBytes}`);
     }
-    this.#maxEntries = maxEntries;
-    this.#maxBytes = maxBytes;
+    this.#entries = new LRUCache<string, CachedResponse>({
+      max: maxEntries,
+      maxSize: maxBytes,
+      // lru-cache wants a positive integer: a body that cannot be measured counts as too large to keep.
+      sizeCalculation: (entry, key) => Math.min(Math.max(1, estimateEntryBytes(key, entry)), maxBytes + 1),
+      dispose: (_entry, _key, reason) => {
+        if (reason === 'evict') this.#stats.evictions += 1;
+      },
+    });
   }
 
   /** The entry for `key`, marked as the most recently used. */
   get(key: string): CachedResponse | undefined {
-    const held = this.#entries.get(key);
-    if (held === undefined) return undefined;
-    this.#entries.delete(key);
-    this.#entries.set(key, held);
-    return held.entry;
+    return this.#entries.get(key);
   }
 
   /**
@@ -93,27 +90,12 @@ export class EtagCache {
    * byte bound is not kept (and replaces nothing: the old answer for `key` is stale anyway, so it goes too).
    */
   set(key: string, entry: CachedResponse): void {
-    this.delete(key);
-    const bytes = estimateEntryBytes(key, entry);
-    if (bytes > this.#maxBytes) return;
-    this.#entries.set(key, { entry, bytes });
-    this.#bytes += bytes;
-    while (this.#entries.size > this.#maxEntries || this.#bytes > this.#maxBytes) {
-      const oldest = this.#entries.entries().next();
-      if (oldest.done === true) break;
-      const [oldestKey, held] = oldest.value;
-      this.#entries.delete(oldestKey);
-      this.#bytes -= held.bytes;
-      this.#stats.evictions += 1;
-    }
+    this.#entries.set(key, entry);
   }
 
   /** Forgets `key` (the resource is gone or no longer carries an ETag). */
   delete(key: string): void {
-    const held = this.#entries.get(key);
-    if (held === undefined) return;
     this.#entries.delete(key);
-    this.#bytes -= held.bytes;
   }
 
   /** Counts one outcome of a GET. */
@@ -123,6 +105,6 @@ export class EtagCache {
 
   /** A copy of the counters. */
   stats(): ConditionalRequestStats {
-    return { ...this.#stats, entries: this.#entries.size, bytes: this.#bytes };
+    return { ...this.#stats, entries: this.#entries.size, bytes: this.#entries.calculatedSize };
   }
 }
