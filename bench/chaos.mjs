@@ -215,7 +215,7 @@ export async function runChaosBench(settings = chaosSettings()) {
     say('waiting for every job and for the fleet to empty');
     const leftContainers = await settle(stack, jobs, deadline);
     const views = jobs.map((id) => stack.sim.control.getJob(id));
-    const naming = await import(pathToFileURL(join(ROOT, 'orchestrator/dist/runners/naming.js')).href);
+    const naming = await import(pathToFileURL(join(ROOT, 'orchestrator/dist/fleet/naming.js')).href);
     const ours = (name) => typeof name === 'string' && naming.isOwnRunnerName(name, stack.orchestratorId);
     const served = views.filter(
       (job) => job?.status === 'completed' && job.conclusion === 'success' && ours(job.runnerName),

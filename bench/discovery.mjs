@@ -12,7 +12,7 @@ import {
   usesSelfHostedRunners,
 } from '../packages/github/dist/index.js';
 import { createLogger } from '../packages/logging/dist/index.js';
-import { JobPoller } from '../orchestrator/dist/auto/job-poller.js';
+import { JobPoller } from '../orchestrator/dist/signals/job-poller.js';
 
 const workflow = (runsOn) =>
   `name: CI\non: [push]\njobs:\n  build:\n    runs-on: ${runsOn}\n    steps:\n      - run: echo hi\n`;

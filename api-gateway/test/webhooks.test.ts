@@ -251,10 +251,17 @@ describe('GitHub webhooks on the gateway', () => {
       message: 'the hand-over did not reach the stand-in',
     });
     expect(forwarded(upstream).map((e) => e.action)).toEqual(['queued', 'queued', 'queued', 'completed']);
-    const metrics = (await gateway.app.inject({ method: 'GET', url: '/metrics' })).body;
-    expect(
-      metricValue(metrics, 'gha_ephemeral_gateway_webhook_forwards_total', { result: 'delivered' }),
-    ).toBe(2);
+    // The stand-in has the last request a moment before the gateway has its answer (and counts it).
+    const metrics = await waitFor(
+      async () => {
+        const text = (await gateway.app.inject({ method: 'GET', url: '/metrics' })).body;
+        const delivered = metricValue(text, 'gha_ephemeral_gateway_webhook_forwards_total', {
+          result: 'delivered',
+        });
+        return delivered === 2 ? text : null;
+      },
+      { timeoutMs: 5000, message: 'the gateway to count both deliveries' },
+    );
     expect(metricValue(metrics, 'gha_ephemeral_gateway_webhook_forward_retries_total')).toBe(2);
   });
 

@@ -1,14 +1,14 @@
 import { analyzeWorkflow, usesSelfHostedRunners } from '@gha-ephemeral/github';
 import type { Logger } from '@gha-ephemeral/logging';
-import { DemandBook } from './auto/demand-book.js';
-import type { DiscoverySource } from './auto/discovery-source.js';
-import { JobPoller } from './auto/job-poller.js';
+import { DemandBook } from './signals/demand-book.js';
+import type { DiscoverySource } from './signals/discovery-source.js';
+import { JobPoller } from './signals/job-poller.js';
 import { toPlanPool } from './pools/pool.js';
-import { Reconciler } from './auto/reconciler.js';
+import { Reconciler } from './control/reconciler.js';
 import type { OrchestratorConfig } from './config.js';
 import type { AutoMode } from './loops.js';
-import type { RepositoryVisibility } from './runners/repository-visibility.js';
-import type { RunnerService } from './runners/runner-service.js';
+import type { RepositoryVisibility } from './fleet/repository-visibility.js';
+import type { RunnerService } from './fleet/runner-service.js';
 import type { GitHubPort } from '@gha-ephemeral/github';
 
 /** Builds automatic mode's poller and reconciler from the configuration. */

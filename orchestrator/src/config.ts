@@ -24,10 +24,10 @@ import {
   ORCHESTRATOR_ID_PATTERN,
   ORCHESTRATOR_ID_RULE,
 } from './orchestrator-id.js';
-import { splitCommand } from './runners/command.js';
-import { envCpus, envMemory, envPidsLimit } from './runners/limits.js';
-import { DEFAULT_RUNNER_NETWORK } from './runners/runner-network.js';
-import { compileTemplate, type RunnerTemplate } from './runners/template.js';
+import { splitCommand } from './fleet/command.js';
+import { envCpus, envMemory, envPidsLimit } from './fleet/limits.js';
+import { DEFAULT_RUNNER_NETWORK } from './fleet/runner-network.js';
+import { compileTemplate, type RunnerTemplate } from './fleet/template.js';
 import { describePool, type RunnerPool } from './pools/pool.js';
 import { defaultPool, PoolFileError, readPoolFile, type PoolDefaults } from './pools/pool-file.js';
 

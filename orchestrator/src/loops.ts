@@ -1,9 +1,9 @@
 import type { Logger } from '@gha-ephemeral/logging';
-import type { DemandBook } from './auto/demand-book.js';
-import type { JobPoller } from './auto/job-poller.js';
-import type { Reconciler } from './auto/reconciler.js';
-import type { RunnerService } from './runners/runner-service.js';
-import { runUpkeep } from './runners/upkeep.js';
+import type { DemandBook } from './signals/demand-book.js';
+import type { JobPoller } from './signals/job-poller.js';
+import type { Reconciler } from './control/reconciler.js';
+import type { RunnerService } from './fleet/runner-service.js';
+import { runUpkeep } from './control/upkeep.js';
 
 export interface Loops {
   /** Stops every loop and waits for the current pass to end. */

@@ -1,7 +1,7 @@
 import { createLogger } from '@gha-ephemeral/logging';
 import { loadOrchestratorConfig, redactedOrchestratorConfig, type OrchestratorConfig } from './config.js';
 import { OrchestratorMetrics } from './metrics/orchestrator-metrics.js';
-import type { CrashStep } from './runners/runner-service.js';
+import type { CrashStep } from './fleet/runner-service.js';
 import { createOrchestrator } from './server.js';
 import { VERSION } from './version.js';
 

@@ -1,6 +1,6 @@
 import type { OrchestratorConfig } from './config.js';
-import { limitsOff } from './runners/limits.js';
-import { networkWarning } from './runners/runner-network.js';
+import { limitsOff } from './fleet/limits.js';
+import { networkWarning } from './fleet/runner-network.js';
 
 /** Names that hold credentials in the runner images' own variables (`ACCESS_TOKEN`, `APP_PRIVATE_KEY`, ...). */
 const CREDENTIAL_NAME = /TOKEN|SECRET|PASSWORD|PRIVATE_KEY|API_KEY|^APP_ID$|AUTH/i;

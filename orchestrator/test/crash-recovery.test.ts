@@ -13,8 +13,8 @@ import {
 } from '@gha-ephemeral/testkit';
 import Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isOwnRunnerName } from '../src/runners/naming.js';
-import { MYOUNG34_TEMPLATE } from '../src/runners/template.js';
+import { isOwnRunnerName } from '../src/fleet/naming.js';
+import { MYOUNG34_TEMPLATE } from '../src/fleet/template.js';
 import { TOKEN } from './harness.js';
 
 const docker = new Dockerode();

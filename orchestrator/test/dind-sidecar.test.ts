@@ -8,7 +8,7 @@ import {
 } from '@gha-ephemeral/testkit';
 import Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DindSidecars, dindContainerName, dindNetworkName } from '../src/runners/dind-sidecar.js';
+import { DindSidecars, dindContainerName, dindNetworkName } from '../src/fleet/dind-sidecar.js';
 
 const docker = new Dockerode();
 const TEST_LABEL = 'gha-ephemeral.test';

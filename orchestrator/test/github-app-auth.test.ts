@@ -3,7 +3,7 @@ import type { Runner } from '@gha-ephemeral/contract';
 import { startGitHubSim, type GitHubSim, type InstallationTokenView } from '@gha-ephemeral/github-sim';
 import { waitFor } from '@gha-ephemeral/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isOwnRunnerName } from '../src/runners/naming.js';
+import { isOwnRunnerName } from '../src/fleet/naming.js';
 import { startHarness, type Harness } from './harness.js';
 
 // Made at run time: no key is ever committed. PKCS#1, as GitHub hands App keys out.

@@ -11,7 +11,7 @@ import {
   uniqueId,
 } from '@gha-ephemeral/testkit';
 import { loadOrchestratorConfig } from '../src/config.js';
-import { MYOUNG34_TEMPLATE } from '../src/runners/template.js';
+import { MYOUNG34_TEMPLATE } from '../src/fleet/template.js';
 import { createOrchestrator, type Orchestrator } from '../src/server.js';
 
 export const TOKEN = `ghp_${'t3st'.repeat(9)}`;

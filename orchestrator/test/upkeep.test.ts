@@ -4,8 +4,8 @@ import { createSilentLogger } from '@gha-ephemeral/runtime-docker';
 import { removeContainersByLabel, STAND_IN_RUNNER_IMAGE, uniqueId, waitFor } from '@gha-ephemeral/testkit';
 import Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeRunnerLabels } from '../src/runners/container-labels.js';
-import { makeRunnerName } from '../src/runners/naming.js';
+import { encodeRunnerLabels } from '../src/fleet/container-labels.js';
+import { makeRunnerName } from '../src/fleet/naming.js';
 import { startHarness, TOKEN, type Harness } from './harness.js';
 
 const docker = new Dockerode();

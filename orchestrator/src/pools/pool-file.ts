@@ -3,7 +3,7 @@ import { Label, OrganizationName, RepositoryFullName } from '@gha-ephemeral/cont
 import { scopeFromTarget } from '@gha-ephemeral/github';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { splitCommand } from '../runners/command.js';
+import { splitCommand } from '../fleet/command.js';
 import {
   CPUS_EXPECTED,
   MEMORY_EXPECTED,
@@ -12,8 +12,8 @@ import {
   parsePids,
   PIDS_EXPECTED,
   type RunnerLimits,
-} from '../runners/limits.js';
-import { compileTemplate } from '../runners/template.js';
+} from '../fleet/limits.js';
+import { compileTemplate } from '../fleet/template.js';
 import type { RunnerPool } from './pool.js';
 
 /** What a pool leaves out comes from the variables (`RUNNER_IMAGE`, `RUNNER_MEMORY`, ...). */

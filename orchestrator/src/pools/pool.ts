@@ -1,9 +1,9 @@
 import { redactRecord } from '@gha-ephemeral/config';
 import { scopeTarget, type GitHubScope } from '@gha-ephemeral/github';
-import type { RunnerLimits } from '../runners/limits.js';
-import { deriveRunnerLabels, withImageDefaultLabel } from '../runners/labels.js';
-import type { RunnerTemplate } from '../runners/template.js';
-import type { PlanPool } from '../auto/plan.js';
+import type { RunnerLimits } from '../fleet/limits.js';
+import { deriveRunnerLabels, withImageDefaultLabel } from '../fleet/labels.js';
+import type { RunnerTemplate } from '../fleet/template.js';
+import type { PlanPool } from '../control/plan.js';
 
 /** Whether a pool's runners get a Docker engine of their own (a sidecar), or none. */
 export type PoolDocker = 'none' | 'dind';

@@ -7,7 +7,7 @@ import { LABELS, ownerSelector, UNLABELLED_POOL } from './container-labels.js';
 import type { GitHubRunnerDirectory } from './github-runner-directory.js';
 import { deriveRunnerLabels, withImageDefaultLabel } from './labels.js';
 import { makeRunnerName } from './naming.js';
-import type { OrphanRegistrations } from './orphan-registrations.js';
+import type { OrphanRegistrations } from '../control/orphan-registrations.js';
 import type { SecretSink } from './registration-tokens.js';
 import type { RunnerLauncher } from './runner-launcher.js';
 import type { RunnerReaper } from './runner-reaper.js';

@@ -1,6 +1,6 @@
 import type { Runner, RunnerStatus } from '@gha-ephemeral/contract';
 import { scopeTarget, type GitHubScope } from '@gha-ephemeral/github';
-import type { CreateRunnersCommand } from '../../runners/runner-service.js';
+import type { CreateRunnersCommand } from '../../fleet/runner-service.js';
 import type { Fleet } from '../reconciler.js';
 
 /**

@@ -2,8 +2,8 @@ import type { Runner } from '@gha-ephemeral/contract';
 import type { GitHubPort, GitHubScope } from '@gha-ephemeral/github';
 import { createLogger } from '@gha-ephemeral/logging';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { CreateRunnersCommand, RunnerService } from '../runners/runner-service.js';
-import { DemandBook } from './demand-book.js';
+import type { CreateRunnersCommand, RunnerService } from '../fleet/runner-service.js';
+import { DemandBook } from '../signals/demand-book.js';
 import { Reconciler } from './reconciler.js';
 
 // The reconciler's timing alone, on a clock the test moves: the runner service is a stand-in that lists what the

@@ -1,8 +1,8 @@
 import type { GitHubPort, GitHubRunner, GitHubScope } from '@gha-ephemeral/github';
 import { scopeTarget } from '@gha-ephemeral/github';
 import type { Logger } from '@gha-ephemeral/logging';
-import type { GitHubRunnerDirectory } from './github-runner-directory.js';
-import { isOwnRunnerName } from './naming.js';
+import type { GitHubRunnerDirectory } from '../fleet/github-runner-directory.js';
+import { isOwnRunnerName } from '../fleet/naming.js';
 
 export interface OrphanRegistrationsDeps {
   github: GitHubPort;

@@ -1,7 +1,7 @@
 import type { Runner } from '@gha-ephemeral/contract';
 import { planKey, type PlanAction } from './plan.js';
-import type { ObservedRunner } from './demand.js';
-import { scopeKey } from './demand.js';
+import type { ObservedRunner } from '../signals/demand.js';
+import { scopeKey } from '../signals/demand.js';
 import type { JobReports } from './reconciler.js';
 
 type CreateAction = Extract<PlanAction, { kind: 'create' }>;

@@ -1,5 +1,5 @@
 import type { GitHubScope } from '@gha-ephemeral/github';
-import { scopeKey, type ObservedRunner, type QueuedJob, type ScopeDemand } from './demand.js';
+import { scopeKey, type ObservedRunner, type QueuedJob, type ScopeDemand } from '../signals/demand.js';
 
 /** The bounds the planner works within (from the configuration). */
 export interface PlanLimits {

@@ -1,7 +1,7 @@
 import type { PoolList, RunnerStatus } from '@gha-ephemeral/contract';
 import type { FastifyPluginAsync } from 'fastify';
 import { describePool } from '../pools/pool.js';
-import type { RunnerService } from '../runners/runner-service.js';
+import type { RunnerService } from '../fleet/runner-service.js';
 
 const STATUSES: readonly RunnerStatus[] = ['starting', 'idle', 'busy', 'offline', 'exited'];
 

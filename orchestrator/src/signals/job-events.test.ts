@@ -1,12 +1,12 @@
 import type { WorkflowJobEvent } from '@gha-ephemeral/contract';
 import { createLogger } from '@gha-ephemeral/logging';
 import { describe, expect, it } from 'vitest';
-import { RepositoryVisibility } from '../runners/repository-visibility.js';
-import type { RunnerService } from '../runners/runner-service.js';
+import { RepositoryVisibility } from '../fleet/repository-visibility.js';
+import type { RunnerService } from '../fleet/runner-service.js';
 import { DemandBook } from './demand-book.js';
 import type { ScopeDemand } from './demand.js';
 import { JobEvents } from './job-events.js';
-import type { Reconciler } from './reconciler.js';
+import type { Reconciler } from '../control/reconciler.js';
 import type { RunnerPool } from '../pools/pool.js';
 
 // The webhook signal alone: the reconciler is a stand-in that records the demand each nudge would plan on, the

@@ -1,6 +1,6 @@
 import type { GitHubScope } from '@gha-ephemeral/github';
 import { describe, expect, it } from 'vitest';
-import { scopeKey, type ObservedRunner, type QueuedJob, type ScopeDemand } from './demand.js';
+import { scopeKey, type ObservedRunner, type QueuedJob, type ScopeDemand } from '../signals/demand.js';
 import { labelsMatch, planKey, planRunners, type PlanLimits, type PlanPool } from './plan.js';
 
 const repo: GitHubScope = { kind: 'repository', owner: 'octo', repo: 'hello' };

@@ -8,8 +8,8 @@ import {
 } from '@gha-ephemeral/contract';
 import { scopeFromTarget } from '@gha-ephemeral/github';
 import type { FastifyPluginAsync } from 'fastify';
-import type { RepositoryVisibility } from '../runners/repository-visibility.js';
-import type { RunnerService } from '../runners/runner-service.js';
+import type { RepositoryVisibility } from '../fleet/repository-visibility.js';
+import type { RunnerService } from '../fleet/runner-service.js';
 
 /** Turns an API request body into the service's command. */
 function toCommand(body: CreateRunnersRequest) {

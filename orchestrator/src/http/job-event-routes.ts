@@ -1,6 +1,6 @@
 import { parseOrThrow, WorkflowJobEvent } from '@gha-ephemeral/contract';
 import type { FastifyPluginAsync } from 'fastify';
-import type { JobEvents } from '../auto/job-events.js';
+import type { JobEvents } from '../signals/job-events.js';
 
 /**
  * `POST /internal/v1/workflow-jobs`: `workflow_job` deliveries, forwarded by the gateway once their signature

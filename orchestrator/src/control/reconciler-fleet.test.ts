@@ -1,7 +1,7 @@
 import type { GitHubPort, GitHubScope } from '@gha-ephemeral/github';
 import { createLogger } from '@gha-ephemeral/logging';
 import { describe, expect, it } from 'vitest';
-import type { QueuedJob } from './demand.js';
+import type { QueuedJob } from '../signals/demand.js';
 import type { PlanPool } from './plan.js';
 import { Reconciler } from './reconciler.js';
 import { InMemoryFleet } from './testing/in-memory-fleet.js';

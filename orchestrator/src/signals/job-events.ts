@@ -2,11 +2,11 @@ import type { WorkflowJobEvent } from '@gha-ephemeral/contract';
 import { BoundedMap } from '@gha-ephemeral/primitives';
 import type { GitHubScope } from '@gha-ephemeral/github';
 import type { Logger } from '@gha-ephemeral/logging';
-import type { RepositoryVisibility } from '../runners/repository-visibility.js';
-import type { RunnerService } from '../runners/runner-service.js';
+import type { RepositoryVisibility } from '../fleet/repository-visibility.js';
+import type { RunnerService } from '../fleet/runner-service.js';
 import type { DemandBook } from './demand-book.js';
 import { JobStates } from './job-states.js';
-import type { Reconciler } from './reconciler.js';
+import type { Reconciler } from '../control/reconciler.js';
 import { matchPool } from '../pools/pool.js';
 
 /** How many delivery ids are remembered to recognise GitHub's redeliveries. */

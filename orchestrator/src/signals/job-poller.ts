@@ -4,7 +4,7 @@ import type { Logger } from '@gha-ephemeral/logging';
 import { BoundedMap, KeyedBackoff } from '@gha-ephemeral/primitives';
 import { scopeKey, type QueuedJob, type ScopeDemand } from './demand.js';
 import type { DiscoveredRepository, DiscoverySource } from './discovery-source.js';
-import type { RepositoryVisibility } from '../runners/repository-visibility.js';
+import type { RepositoryVisibility } from '../fleet/repository-visibility.js';
 
 export interface JobPollerOptions {
   source: DiscoverySource;

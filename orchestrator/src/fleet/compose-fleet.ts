@@ -1,7 +1,7 @@
 import { Capacity } from './capacity.js';
 import { DEFAULT_DIND_IMAGE } from './dind-sidecar.js';
 import { GitHubRunnerDirectory } from './github-runner-directory.js';
-import { OrphanRegistrations } from './orphan-registrations.js';
+import { OrphanRegistrations } from '../control/orphan-registrations.js';
 import { PoolSidecars } from './pool-sidecars.js';
 import { RunnerLauncher } from './runner-launcher.js';
 import { RunnerReaper } from './runner-reaper.js';

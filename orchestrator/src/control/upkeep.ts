@@ -2,9 +2,9 @@ import { scopeFromTarget, type GitHubScope } from '@gha-ephemeral/github';
 import type { Logger } from '@gha-ephemeral/logging';
 import { TaskPool } from '@gha-ephemeral/primitives';
 import type { RemovalReason } from '../metrics/runner-observer.js';
-import { GitHubRunnerDirectory } from './github-runner-directory.js';
-import type { RunnerListing } from './runner-listing.js';
-import type { ReapResult } from './runner-reaper.js';
+import { GitHubRunnerDirectory } from '../fleet/github-runner-directory.js';
+import type { RunnerListing } from '../fleet/runner-listing.js';
+import type { ReapResult } from '../fleet/runner-reaper.js';
 
 /** What upkeep needs of the runner service (declared here, where it is used). */
 export interface UpkeepRunners {
