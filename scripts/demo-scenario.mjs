@@ -16,7 +16,13 @@ export const REPOSITORIES = [
   { owner: DEMO_LOGIN, name: 'cli' },
 ];
 
-/** Jobs to queue. `durationMs` is how long a stand-in runner "runs" the job. */
+/**
+ * Time between two jobs being queued. Jobs come in one after another, as pushes do, so that each job's start is
+ * its own: a burst of jobs at once costs what that many `docker run` at once cost (`pnpm bench` measures that).
+ */
+export const JOB_SPACING_MS = 1500;
+
+/** Jobs to queue, in order. `durationMs` is how long a stand-in runner "runs" the job. */
 export const JOBS = [
   { repo: 'acme/web', workflowName: 'CI', name: 'build', labels: ['self-hosted', 'linux'], durationMs: 4000 },
   { repo: 'acme/web', workflowName: 'CI', name: 'test', labels: ['self-hosted', 'linux'], durationMs: 6000 },
@@ -84,8 +90,8 @@ async function expectStatus(what, promise, ...statuses) {
   return body;
 }
 
-/** Creates the organization and repositories in the simulator, then queues the jobs; returns them with ids. */
-export async function seedSimulator(simUrl) {
+/** Creates the organization and the repositories in the simulator. */
+export async function createRepositories(simUrl) {
   await expectStatus(
     'creating the organization',
     call(`${simUrl}/_sim/orgs`, {
@@ -106,37 +112,64 @@ export async function seedSimulator(simUrl) {
       201,
     );
   }
+}
+
+/**
+ * Queues {@link JOBS} one after another, {@link JOB_SPACING_MS} apart, and calls `onQueued` with each (its `id`
+ * added) as soon as it is queued; resolves to them all.
+ */
+export async function queueJobs(simUrl, onQueued) {
   const queued = [];
-  for (const job of JOBS) {
+  for (const [index, job] of JOBS.entries()) {
+    if (index > 0) await new Promise((resolve) => setTimeout(resolve, JOB_SPACING_MS));
     const { jobId } = await expectStatus(
       `queueing ${job.repo} ${job.name}`,
-      call(`${simUrl}/_sim/jobs`, {
-        method: 'POST',
-        body: job,
-      }),
+      call(`${simUrl}/_sim/jobs`, { method: 'POST', body: job }),
       200,
       201,
     );
     queued.push({ ...job, id: jobId });
+    await onQueued(queued.at(-1));
   }
   return queued;
 }
 
 /**
- * Manual mode: asks the gateway for one runner per job that a demo runner can take, as an operator (or a
- * script reacting to webhooks) would. In automatic mode (AUTO_CREATE_RUNNERS=true) the orchestrator does this
- * itself and this is not called.
+ * Manual mode: asks the gateway for a runner for a job, as an operator (or a script reacting to webhooks) would.
+ * In automatic mode (AUTO_CREATE_RUNNERS=true) the orchestrator does this itself and this is not called.
  */
-export async function requestRunners(gatewayUrl, apiKey, jobs) {
-  for (const job of jobs.filter((j) => runnerCanTake(j.labels))) {
-    await expectStatus(
-      `POST /api/v1/runners for ${job.repo}`,
-      call(`${gatewayUrl}/api/v1/runners`, {
-        method: 'POST',
-        apiKey,
-        body: { repository: job.repo },
-      }),
-      201,
-    );
+export async function requestRunner(gatewayUrl, apiKey, job) {
+  await expectStatus(
+    `POST /api/v1/runners for ${job.repo}`,
+    call(`${gatewayUrl}/api/v1/runners`, {
+      method: 'POST',
+      apiKey,
+      body: { repository: job.repo },
+    }),
+    201,
+  );
+}
+
+/**
+ * Webhooks mode: a hook in the simulator on every repository, posting signed `workflow_job` deliveries to the
+ * gateway (`url`, reached from the simulator's container) as a GitHub webhook does. Resolves once the gateway has
+ * answered the `ping` GitHub sends a new hook with 200, so a wrong address or secret stops the demo here, with
+ * what the gateway said, rather than as runners that never come.
+ */
+export async function addGatewayWebhook(simUrl, url, secret) {
+  await expectStatus(
+    'adding the webhook to the simulator',
+    call(`${simUrl}/_sim/webhooks`, { method: 'POST', body: { url, secret } }),
+    201,
+  );
+  const deadline = Date.now() + 15_000;
+  let ping;
+  while (Date.now() < deadline) {
+    const { body } = await call(`${simUrl}/_sim/webhooks/deliveries`);
+    ping = body?.deliveries?.find((delivery) => delivery.event === 'ping');
+    if (ping?.status === 200) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
+  const answer = ping ? `HTTP ${ping.status} ${ping.error ?? ''}`.trim() : 'no delivery within 15 s';
+  throw new Error(`the gateway did not accept the simulator's webhook ping at ${url}: ${answer}`);
 }

@@ -1,16 +1,41 @@
-// Drives `pnpm demo` once the stack is up (scripts/demo.sh starts it): queues the sample jobs in the GitHub
-// simulator, gets runners started for them (or lets automatic mode do it), prints a line as each runner starts,
-// takes a job, finishes and vanishes, then a summary. Every wait is bounded.
+// Drives `pnpm demo` once the stack is up (scripts/demo.sh starts it): points the simulator's webhook at the
+// gateway (webhooks mode), queues the sample jobs in the GitHub simulator, gets runners started for them (or lets
+// automatic mode do it), prints a line as each delivery goes out and each runner starts, takes a job, finishes
+// and vanishes, then a summary with each job's time from queued to running. Every wait is bounded.
 //
 // Environment: DEMO_GATEWAY_URL, DEMO_SIM_URL, DEMO_API_KEY, DEMO_AUTO (true: AUTO_CREATE_RUNNERS is on),
-// DEMO_TIMEOUT_SECONDS (180).
+// DEMO_WEBHOOK_URL and DEMO_WEBHOOK_SECRET (both set: webhooks mode; empty: polling), DEMO_RUNNER_IMAGE and
+// DEMO_RUNNER_NETWORK (for the `docker run -d` the starts are compared with), DEMO_TIMEOUT_SECONDS (180).
 import { setTimeout as sleep } from 'node:timers/promises';
-import { call, missingLabels, requestRunners, runnerCanTake, seedSimulator } from './demo-scenario.mjs';
+import {
+  addGatewayWebhook,
+  call,
+  missingLabels,
+  createRepositories,
+  JOB_SPACING_MS,
+  queueJobs,
+  requestRunner,
+  runnerCanTake,
+} from './demo-scenario.mjs';
+import {
+  containerStartedAt,
+  dockerRunFloor,
+  formatJobStart,
+  formatStartsLine,
+  jobStart,
+} from './demo-starts.mjs';
 
 const gateway = process.env.DEMO_GATEWAY_URL;
 const sim = process.env.DEMO_SIM_URL;
 const apiKey = process.env.DEMO_API_KEY;
 const auto = process.env.DEMO_AUTO === 'true';
+const webhookUrl = process.env.DEMO_WEBHOOK_URL ?? '';
+const webhookSecret = process.env.DEMO_WEBHOOK_SECRET ?? '';
+const webhooks = webhookUrl !== '';
+const runnerImage = process.env.DEMO_RUNNER_IMAGE ?? 'gha-ephemeral/stand-in-runner:local';
+const runnerNetwork = process.env.DEMO_RUNNER_NETWORK ?? 'gha-demo-runners';
+/** Seconds from `docker run -d` of the runner image to its container running, measured once; null if unknown. */
+let floor = null;
 const timeoutMs = Number(process.env.DEMO_TIMEOUT_SECONDS ?? 180) * 1000;
 const POLL_MS = 1000;
 
@@ -25,36 +50,88 @@ async function gatewayRunners() {
   return body.runners;
 }
 
-/** The simulator's view: every job, and every registered runner. */
+/** The simulator's view: every job, every registered runner, and the webhook deliveries sent so far. */
 async function simulatorState() {
-  const [jobs, runners] = await Promise.all([call(`${sim}/_sim/jobs`), call(`${sim}/_sim/runners`)]);
-  return { jobs: jobs.body.jobs, runners: runners.body.runners };
+  const [jobs, runners, deliveries] = await Promise.all([
+    call(`${sim}/_sim/jobs`),
+    call(`${sim}/_sim/runners`),
+    webhooks ? call(`${sim}/_sim/webhooks/deliveries`) : { body: { deliveries: [] } },
+  ]);
+  return { jobs: jobs.body.jobs, runners: runners.body.runners, deliveries: deliveries.body.deliveries };
 }
 
-/** Remembers what was seen, and prints each change once. */
+/** How runners get started, as the header and the summary say it. */
+function howRunnersStart() {
+  if (!auto) return 'runners requested through the API';
+  return webhooks
+    ? 'webhooks: the simulator posts signed workflow_job deliveries to the gateway'
+    : 'polling: the orchestrator asks GitHub for queued jobs every 3 s';
+}
+
+/**
+ * Remembers what was seen, and prints each change once. What one look finds is printed in the order it happens:
+ * a delivery, a container starting, its runner registering, taking its job, the job completing, the container
+ * going.
+ */
 class Progress {
   containers = new Map(); // runner id -> {target, containerId}
+  startedAt = new Map(); // runner name -> its container's start (ms), for the summary
+  queuedAt = new Map(); // job id -> created_at (ms)
+  deliveries = new Set(); // delivery GUIDs printed
   registered = new Set(); // runner names registered with GitHub
   jobs = new Map(); // job id -> last status
   startedRunners = new Set();
   goneRunners = new Set();
   tookJob = new Set();
 
-  observeContainers(runners) {
-    const now = new Set(runners.map((r) => r.id));
+  async observe(state, runners) {
+    this.observeDeliveries(state);
+    await this.observeStarted(runners);
+    this.observeSimulator(state);
+    this.observeGone(runners);
+  }
+
+  async observeStarted(runners) {
     for (const runner of runners) {
       if (this.containers.has(runner.id)) continue;
       this.containers.set(runner.id, runner);
       this.startedRunners.add(runner.id);
+      const started = await containerStartedAt(runner.containerId);
+      if (started !== null) this.startedAt.set(runner.name, started);
+      const queued = runner.jobId === null ? undefined : this.queuedAt.get(runner.jobId);
+      const after =
+        started !== null && queued !== undefined
+          ? `, running ${((started - queued) / 1000).toFixed(2)} s after job ${runner.jobId} was queued`
+          : '';
       say(
         '🚀',
-        `runner ${runner.id} started for ${runner.target} (container ${String(runner.containerId).slice(0, 12)})`,
+        `runner ${runner.id} started for ${runner.target} (container ${String(runner.containerId).slice(0, 12)}${after})`,
       );
     }
+  }
+
+  observeGone(runners) {
+    const now = new Set(runners.map((r) => r.id));
     for (const [id, runner] of this.containers) {
       if (now.has(id) || this.goneRunners.has(id)) continue;
       this.goneRunners.add(id);
       say('🧹', `runner ${id} is gone: container removed (${runner.target})`);
+    }
+  }
+
+  observeDeliveries({ jobs, deliveries }) {
+    for (const job of jobs) this.queuedAt.set(job.id, Date.parse(job.createdAt));
+    // Only the `queued` deliveries: they are what starts runners; in_progress and completed follow each job.
+    for (const delivery of deliveries) {
+      if (this.deliveries.has(delivery.guid)) continue;
+      this.deliveries.add(delivery.guid);
+      if (delivery.event !== 'workflow_job' || delivery.action !== 'queued') continue;
+      const job = JSON.parse(delivery.body);
+      say(
+        '📨',
+        `webhook workflow_job queued (job ${job.workflow_job?.id}, ${job.repository?.full_name}) → gateway: ` +
+          `HTTP ${delivery.status} in ${delivery.durationMs} ms`,
+      );
     }
   }
 
@@ -91,10 +168,13 @@ function done(queued, progress, state) {
 function printSummary(queued, progress, state, finished) {
   const repos = new Set(queued.map((job) => job.repo));
   const byId = new Map(state.jobs.map((job) => [job.id, job]));
+  const starts = [];
   console.log('');
   console.log(finished ? 'Summary' : `Summary (stopped waiting after ${timeoutMs / 1000} s)`);
   for (const job of queued) {
     const now = byId.get(job.id);
+    const start = now?.runnerName ? jobStart(now, progress.startedAt) : null;
+    if (start) starts.push(start);
     const status = now?.status === 'completed' ? `completed (${now.conclusion})` : (now?.status ?? 'unknown');
     const note = runnerCanTake(job.labels)
       ? now?.runnerName
@@ -105,6 +185,7 @@ function printSummary(queued, progress, state, finished) {
       `  ${job.repo.padEnd(10)} ${`${job.workflowName}/${job.name}`.padEnd(12)} [${job.labels.join(', ')}]`,
     );
     console.log(`  ${''.padEnd(10)} → ${status} ${note}`.trimEnd());
+    if (start) console.log(`  ${''.padEnd(10)}   ${formatJobStart(start)}`);
   }
   const left = progress.startedRunners.size - progress.goneRunners.size;
   console.log('');
@@ -113,6 +194,12 @@ function printSummary(queued, progress, state, finished) {
     `  runners  ${progress.startedRunners.size} started, ${progress.tookJob.size} took a job, ` +
       `${progress.goneRunners.size} gone, ${left} still running`,
   );
+  console.log(`  starts   ${formatStartsLine(starts, auto ? (webhooks ? 'webhooks' : 'polling') : 'API')}`);
+  if (floor !== null) {
+    console.log(
+      `  floor    docker run -d of the runner image on its network: running after ${floor.toFixed(2)} s`,
+    );
+  }
   console.log(`  GitHub   ${state.runners.length} runner registrations left`);
   console.log(`  time     ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
@@ -121,28 +208,50 @@ async function main() {
   for (const [name, value] of Object.entries({ gateway, sim, apiKey })) {
     if (!value) throw new Error(`demo-watch: ${name} is not set (run it through scripts/demo.sh)`);
   }
+  if (webhooks) {
+    await addGatewayWebhook(sim, webhookUrl, webhookSecret);
+    say(
+      '🪝',
+      `webhook added in the simulator: signed deliveries to ${webhookUrl} (the gateway answered its ping)`,
+    );
+  }
+  floor = await dockerRunFloor(runnerImage, runnerNetwork);
+  if (floor !== null) {
+    say(
+      '⏱️ ',
+      `for comparison: docker run -d of the runner image on its network is running after ${floor.toFixed(2)} s`,
+    );
+  }
+  await createRepositories(sim);
   console.log(
-    `Queueing sample jobs in the GitHub simulator (${auto ? 'automatic mode' : 'runners requested through the API'})`,
+    `Queueing sample jobs in the GitHub simulator, one every ${JOB_SPACING_MS / 1000} s (${howRunnersStart()})`,
   );
-  const queued = await seedSimulator(sim);
-  for (const job of queued) {
+  // Jobs are queued in the background while the loop below watches what they cause.
+  const queued = [];
+  const queueing = queueJobs(sim, async (job) => {
+    queued.push(job);
     say('📥', `job ${job.repo} ${job.workflowName}/${job.name} queued, runs-on [${job.labels.join(', ')}]`);
-  }
-  if (!auto) {
-    const count = queued.filter((job) => runnerCanTake(job.labels)).length;
-    say('📡', `POST /api/v1/runners × ${count} through the gateway (one per job a runner can take)`);
-    await requestRunners(gateway, apiKey, queued);
-  }
+    if (!auto && runnerCanTake(job.labels)) {
+      say('📡', `POST /api/v1/runners for ${job.repo} through the gateway`);
+      await requestRunner(gateway, apiKey, job);
+    }
+  });
+  let allQueued = false;
+  let queueError;
+  queueing.then(
+    () => (allQueued = true),
+    (error) => (queueError = error),
+  );
 
   const progress = new Progress();
-  let state = { jobs: [], runners: [] };
+  let state = { jobs: [], runners: [], deliveries: [] };
   let finished = false;
   while (Date.now() - started < timeoutMs) {
+    if (queueError) throw queueError;
     // GitHub's side first: a job completes before its runner's container goes.
     state = await simulatorState();
-    progress.observeSimulator(state);
-    progress.observeContainers(await gatewayRunners());
-    if (done(queued, progress, state)) {
+    await progress.observe(state, await gatewayRunners());
+    if (allQueued && done(queued, progress, state)) {
       finished = true;
       break;
     }

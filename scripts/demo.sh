@@ -4,11 +4,14 @@
 # cannot be pulled (scripts/offline-base-images.sh), and the images are built from this checkout (the service
 # images' build stage downloads npm packages, from the registry or NPM_REGISTRY).
 #
-#   bash scripts/demo.sh up     builds, starts (compose project gha-demo), queues sample jobs, shows runners
-#                               take them and vanish, prints a summary and the URLs; the stack stays up
-#   bash scripts/demo.sh down   removes everything `up` started: containers (runners included), networks,
-#                               volumes, and the API key file
-# Env: DEMO_PORT (8080) the gateway's port on 127.0.0.1; DEMO_AUTO (see below).
+#   bash scripts/demo.sh up [--polling]
+#       installs the dependencies when node_modules is missing (a fresh clone), builds, starts (compose project
+#       gha-demo), queues sample jobs, shows runners take them and vanish, prints a summary (with each job's
+#       time from queued to running) and the URLs; the stack stays up
+#   bash scripts/demo.sh down
+#       removes everything `up` started: containers (runners included), networks, volumes, and the API key file
+# `pnpm demo -- --polling` (or DEMO_MODE=polling) is the polling variant, below.
+# Env: DEMO_PORT (8080) the gateway's port on 127.0.0.1; DEMO_AUTO and DEMO_MODE (see below).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -16,6 +19,11 @@ cd "$root"
 # Automatic mode: with true, the orchestrator starts runners for queued jobs by itself (AUTO_CREATE_RUNNERS)
 # and the demo only watches; with false, the demo asks for runners through POST /api/v1/runners.
 auto=${DEMO_AUTO:-true}
+# How the orchestrator hears of queued jobs. webhooks: the simulator signs `workflow_job` deliveries and posts
+# them to the gateway, as a GitHub webhook does, so a runner starts well under a second after its job is queued
+# (polling stays on, slowly, as the safety net it is in production). polling: no webhook; the orchestrator finds
+# queued jobs by asking GitHub every RUNNER_CHECK_INTERVAL (3 s here), so runners start seconds later.
+mode=${DEMO_MODE:-webhooks}
 
 project=gha-demo
 port=${DEMO_PORT:-8080}
@@ -71,6 +79,9 @@ down() {
   say "removed the demo: containers, networks, volumes and the API key file"
 }
 
+# env_value NAME: NAME's value in the env file written by write_env.
+env_value() { sed -n "s/^$1=//p" "$env_file"; }
+
 port_free() {
   node -e "require('net').createServer().once('error',()=>process.exit(1)).listen($1,'127.0.0.1',function(){this.close()})"
 }
@@ -88,9 +99,12 @@ wait_for_gateway() {
 }
 
 build_images() {
-  say "building images (base image offline when needed, stand-in runner, GitHub simulator)"
-  bash scripts/build-local-images.sh >/dev/null
-  local service log
+  local service log="$work/build-local-images.log"
+  say "building images (base image offline when needed, stand-in runner, GitHub simulator; log: ${log#"$root"/})"
+  if ! bash scripts/build-local-images.sh >"$log" 2>&1; then
+    tail -n 30 "$log" >&2
+    die "building the local images failed (full log: $log)"
+  fi
   for service in orchestrator api-gateway; do
     log="$work/build-$service.log"
     say "building $registry/$service:$version with $service/docker/Dockerfile (log: ${log#"$root"/})"
@@ -101,10 +115,17 @@ build_images() {
   done
 }
 
+random_text() { node -e "console.log(require('crypto').randomBytes($1).toString('base64url'))"; }
+
 write_env() {
-  local api_key token
-  api_key=$(node -e "console.log(require('crypto').randomBytes(24).toString('base64url'))")
+  local api_key token webhook_secret='' check_interval=3
+  api_key=$(random_text 24)
   token="ghp_demo$(node -e "console.log(require('crypto').randomBytes(16).toString('hex'))")"
+  if [ "$mode" = webhooks ]; then
+    webhook_secret=$(random_text 32)
+    # Webhooks start the runners; the poller only catches a delivery that was lost, as in production.
+    check_interval=30
+  fi
   (umask 077 && printf '%s\n' "$api_key" >"$key_file")
   cat >"$env_file" <<EOF
 # Written by scripts/demo.sh for compose project $project; removed by pnpm demo:down.
@@ -121,7 +142,9 @@ RUNNER_IMAGE=gha-ephemeral/stand-in-runner:local
 RUNNER_NETWORK=$project-runners
 MAX_RUNNERS=6
 AUTO_CREATE_RUNNERS=$auto
-RUNNER_CHECK_INTERVAL=3
+# Empty in polling mode: the gateway then answers deliveries 503, and the simulator has no hook to send them.
+GITHUB_WEBHOOK_SECRET=$webhook_secret
+RUNNER_CHECK_INTERVAL=$check_interval
 # The demo creates its repositories after the start: look for new ones often.
 DISCOVERY_REFRESH_INTERVAL=10
 RUNNER_PURGE_INTERVAL=30
@@ -130,11 +153,24 @@ EOF
   chmod 600 "$env_file"
 }
 
+# A fresh clone has no node_modules; the images of the simulator and the stand-in runner are bundled from this
+# checkout with its build tools (esbuild, tsc), so install them from the lockfile first, as CI does.
+ensure_dependencies() {
+  [ -x node_modules/.bin/tsc ] && [ -x node_modules/.bin/esbuild ] && return 0
+  command -v pnpm >/dev/null || die "pnpm is needed to install the dependencies (corepack enable, or npm install -g pnpm)"
+  local log="$work/install.log"
+  say "installing the dependencies (pnpm install --frozen-lockfile; first run only, about a minute; log: ${log#"$root"/})"
+  if ! pnpm install --frozen-lockfile >"$log" 2>&1; then
+    tail -n 30 "$log" >&2
+    die "pnpm install --frozen-lockfile failed (full log: $log)"
+  fi
+}
+
 up() {
   command -v node >/dev/null || die "node is needed (20.19 or newer)"
   docker info >/dev/null 2>&1 || die "no Docker engine answers (DOCKER_HOST, else /var/run/docker.sock)"
-  [ -x node_modules/.bin/tsc ] || die "run pnpm install first"
   mkdir -p "$work"
+  ensure_dependencies
   if [ -n "$(docker ps -q --filter "label=com.docker.compose.project=$project")" ]; then
     say "a demo is already running: replacing it"
     down >/dev/null
@@ -144,7 +180,7 @@ up() {
 
   build_images
   write_env
-  say "starting gateway, orchestrator and GitHub simulator (compose project $project)"
+  say "starting gateway, orchestrator and GitHub simulator (compose project $project, $mode)"
   compose up -d --no-build >"$work/up.log" 2>&1 || {
     cat "$work/up.log" >&2
     die "compose up failed"
@@ -155,9 +191,14 @@ up() {
   say "the gateway is healthy at http://127.0.0.1:$port"
   echo
 
-  local watch_status=0
+  local watch_status=0 webhook_url=''
+  # The simulator reaches the gateway by its service name on `edge` (compose.demo.yaml), as GitHub would reach
+  # its public address; the gateway listens on the same port inside as on the host.
+  if [ "$mode" = webhooks ]; then webhook_url="http://api-gateway:$port/webhooks/github"; fi
   DEMO_GATEWAY_URL="http://127.0.0.1:$port" DEMO_SIM_URL="http://$sim_address" DEMO_API_KEY="$(cat "$key_file")" \
-    DEMO_AUTO="$auto" node scripts/demo-watch.mjs || watch_status=$?
+    DEMO_AUTO="$auto" DEMO_WEBHOOK_URL="$webhook_url" DEMO_WEBHOOK_SECRET="$(env_value GITHUB_WEBHOOK_SECRET)" \
+    DEMO_RUNNER_IMAGE="$(env_value RUNNER_IMAGE)" DEMO_RUNNER_NETWORK="$(env_value RUNNER_NETWORK)" \
+    node scripts/demo-watch.mjs || watch_status=$?
 
   cat <<EOF
 
@@ -174,8 +215,30 @@ EOF
   return "$watch_status"
 }
 
-case "${1:-up}" in
-  up) up ;;
+# up's options: pnpm passes what follows `pnpm demo` (`pnpm demo -- --polling` keeps the `--`).
+read_up_options() {
+  local option
+  for option in "$@"; do
+    case "$option" in
+      --) ;;
+      --polling) mode=polling ;;
+      --webhooks) mode=webhooks ;;
+      *) die "unknown option $option (usage: pnpm demo [-- --polling])" ;;
+    esac
+  done
+  case "$mode" in
+    webhooks | polling) ;;
+    *) die "DEMO_MODE must be webhooks or polling, not $mode" ;;
+  esac
+}
+
+command=${1:-up}
+[ $# -gt 0 ] && shift
+case "$command" in
+  up)
+    read_up_options "$@"
+    up
+    ;;
   down) down ;;
-  *) die "usage: scripts/demo.sh up|down" ;;
+  *) die "usage: scripts/demo.sh up [--polling] | down" ;;
 esac
