@@ -4,6 +4,8 @@ import type { JobPoller } from './signals/job-poller.js';
 import type { Reconciler } from './control/reconciler.js';
 import type { RunnerService } from './fleet/runner-service.js';
 import { runUpkeep } from './control/upkeep.js';
+import type { OrphanRegistrations } from './control/orphan-registrations.js';
+import type { RunnerReaper } from './fleet/runner-reaper.js';
 
 export interface Loops {
   /** Stops every loop and waits for the current pass to end. */
@@ -65,6 +67,9 @@ export interface AutoMode {
  */
 export function startLoops(options: {
   runners: RunnerService;
+  /** The fleet's reaper (exits, registrations GitHub would not delete yet) and its orphan purge. */
+  reaper: Pick<RunnerReaper, 'watch' | 'retryPending' | 'sweep'>;
+  orphans: Pick<OrphanRegistrations, 'purge'>;
   logger: Logger;
   purgeIntervalSeconds: number;
   /** `RUNNER_START_TIMEOUT`: a runner not online by then is stuck. */
@@ -82,7 +87,7 @@ export function startLoops(options: {
   const watch = (async () => {
     while (!signal.aborted) {
       try {
-        await runners.reaper.watch(signal);
+        await options.reaper.watch(signal);
       } catch (error) {
         if (signal.aborted) break;
         logger.warn({ err: error }, 'the Docker event stream failed; reconnecting');
@@ -98,6 +103,8 @@ export function startLoops(options: {
     async () => {
       const result = await runUpkeep({
         runners,
+        reaper: options.reaper,
+        orphans: options.orphans,
         logger,
         startTimeoutMs: options.startTimeoutMs,
         extraScopes: auto?.book.demand().map((entry) => entry.scope) ?? [],
@@ -116,7 +123,7 @@ export function startLoops(options: {
     signal,
     logger,
     'retry',
-    () => runners.reaper.retryPending(signal),
+    () => options.reaper.retryPending(signal),
   );
   const check =
     auto && options.autoCheck !== false

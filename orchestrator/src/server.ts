@@ -14,7 +14,7 @@ import { startLoops, type AutoMode, type Loops } from './loops.js';
 import type { SecretSink } from './fleet/registration-tokens.js';
 import { RepositoryVisibility } from './fleet/repository-visibility.js';
 import type { CrashStep, RunnerService } from './fleet/runner-service.js';
-import { composeRunnerService } from './fleet/compose-fleet.js';
+import { composeFleet } from './fleet/compose-fleet.js';
 import { OrchestratorMetrics } from './metrics/orchestrator-metrics.js';
 import { startupWarnings } from './startup-warnings.js';
 
@@ -65,7 +65,7 @@ export async function createOrchestrator(
   const removals = deps.github ?? clients!.removals;
   const runtime = deps.runtime ?? new DockerRuntime({ logger: logger.child({ component: 'docker' }) });
   const metrics = deps.metrics ?? new OrchestratorMetrics();
-  const runners = composeRunnerService({
+  const fleet = composeFleet({
     observer: metrics,
     runtime,
     github,
@@ -83,6 +83,7 @@ export async function createOrchestrator(
       runnerGroupId: config.RUNNER_GROUP_ID,
     },
   });
+  const { runners } = fleet;
   const health = new HealthCheck(runtime, github, deps.version);
   const visibility = new RepositoryVisibility({
     github,
@@ -104,6 +105,7 @@ export async function createOrchestrator(
     book: auto?.book ?? new DemandBook(),
     reconciler: auto?.reconciler ?? null,
     runners,
+    directory: fleet.directory,
     visibility,
     logger: logger.child({ component: 'webhooks' }),
     mode: config.DISCOVERY_MODE,
@@ -146,6 +148,8 @@ export async function createOrchestrator(
     startLoops: (options = {}) =>
       startLoops({
         runners,
+        reaper: fleet.reaper,
+        orphans: fleet.orphans,
         logger: logger.child({ component: 'loops' }),
         purgeIntervalSeconds: config.RUNNER_PURGE_INTERVAL,
         startTimeoutMs: config.RUNNER_START_TIMEOUT * 1000,

@@ -8,10 +8,6 @@ import type { ReapResult } from '../fleet/runner-reaper.js';
 
 /** What upkeep needs of the runner service (declared here, where it is used). */
 export interface UpkeepRunners {
-  reaper: { sweep(signal?: AbortSignal): Promise<number> };
-  orphans: {
-    purge(scopes: readonly GitHubScope[], signal?: AbortSignal): Promise<number>;
-  };
   listVerified(signal?: AbortSignal): Promise<RunnerListing[]>;
   remove(id: string, signal?: AbortSignal, reason?: RemovalReason): Promise<ReapResult>;
   isCreating(name: string): boolean;
@@ -51,6 +47,10 @@ export function stuckReason(
  */
 export async function runUpkeep(options: {
   runners: UpkeepRunners;
+  /** Reaps runners whose exit was missed. */
+  reaper: { sweep(signal?: AbortSignal): Promise<number> };
+  /** Deletes registrations of ours whose containers are gone. */
+  orphans: { purge(scopes: readonly GitHubScope[], signal?: AbortSignal): Promise<number> };
   logger: Logger;
   startTimeoutMs: number;
   extraScopes?: readonly GitHubScope[];
@@ -59,7 +59,7 @@ export async function runUpkeep(options: {
 }): Promise<UpkeepResult> {
   const { runners, logger, signal } = options;
   const now = options.now ?? Date.now;
-  const ended = await runners.reaper.sweep(signal);
+  const ended = await options.reaper.sweep(signal);
   // Taken before the listing: a creation that ends while the listing runs was seen in `created` a moment ago.
   const creating = new Set(runners.creatingNames());
   const listed = await runners.listVerified(signal);
@@ -86,6 +86,6 @@ export async function runUpkeep(options: {
   const add = (scope: GitHubScope) => scopes.set(GitHubRunnerDirectory.key(scope), scope);
   for (const { runner } of listed) add(scopeFromTarget(runner.scope, runner.target));
   for (const scope of [...runners.rememberedScopes(), ...(options.extraScopes ?? [])]) add(scope);
-  const orphans = await runners.orphans.purge([...scopes.values()], signal);
+  const orphans = await options.orphans.purge([...scopes.values()], signal);
   return { ended, stuck, orphans };
 }

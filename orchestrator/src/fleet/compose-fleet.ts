@@ -13,7 +13,15 @@ import { ScopeJournal } from './scope-journal.js';
  * that need it. The two late links (the reaper tells the launcher a runner is gone; the orphan purge asks the
  * service for its containers) are closures over the finished parts.
  */
-export function composeRunnerService(deps: RunnerServiceDeps): RunnerService {
+/** The fleet's parts others use directly: the service, and the reaper, directory and purge beside it. */
+export interface FleetParts {
+  runners: RunnerService;
+  reaper: RunnerReaper;
+  directory: GitHubRunnerDirectory;
+  orphans: OrphanRegistrations;
+}
+
+export function composeFleet(deps: RunnerServiceDeps): FleetParts {
   const { settings, logger } = deps;
   const directory = new GitHubRunnerDirectory(deps.github);
   const sidecars = new PoolSidecars({
@@ -64,5 +72,5 @@ export function composeRunnerService(deps: RunnerServiceDeps): RunnerService {
     launcher,
     orphans,
   });
-  return service;
+  return { runners: service, reaper, directory, orphans };
 }

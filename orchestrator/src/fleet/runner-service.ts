@@ -98,9 +98,9 @@ export class RunnerService {
   readonly #capacity: Capacity;
   /** `max` of each pool, by name. */
   readonly #poolCapacities = new Map<string, Capacity>();
-  readonly directory: GitHubRunnerDirectory;
-  readonly reaper: RunnerReaper;
-  readonly orphans: OrphanRegistrations;
+  readonly #directory: GitHubRunnerDirectory;
+  readonly #reaper: RunnerReaper;
+  readonly #orphans: OrphanRegistrations;
   /** Names of the runners this process is creating now: a `created` container of another name is left over. */
   readonly #creating = new Set<string>();
   readonly #launcher: RunnerLauncher;
@@ -115,10 +115,10 @@ export class RunnerService {
     this.#capacity = parts.capacity;
     this.#observer = deps.observer ?? NO_RUNNER_OBSERVER;
     this.#scopes = parts.scopes;
-    this.directory = parts.directory;
-    this.reaper = parts.reaper;
+    this.#directory = parts.directory;
+    this.#reaper = parts.reaper;
     this.#launcher = parts.launcher;
-    this.orphans = parts.orphans;
+    this.#orphans = parts.orphans;
   }
 
   /** The names of the runners this process is creating now. */
@@ -147,7 +147,7 @@ export class RunnerService {
 
   /** Deletes this orchestrator's registrations in `scopes` whose containers are gone (see `OrphanRegistrations`). */
   purgeOrphans(scopes: readonly GitHubScope[], signal?: AbortSignal): Promise<number> {
-    return this.orphans.purge(scopes, signal);
+    return this.#orphans.purge(scopes, signal);
   }
 
   /** The pools, in file order. */
@@ -252,7 +252,7 @@ export class RunnerService {
   }
 
   #views(containers: RunnerContainer[], signal?: AbortSignal): Promise<RunnerListing[]> {
-    return listRunnerViews(containers, this.directory, this.#deps.logger, signal);
+    return listRunnerViews(containers, this.#directory, this.#deps.logger, signal);
   }
 
   /**
@@ -291,6 +291,6 @@ export class RunnerService {
   async remove(id: string, signal?: AbortSignal, reason: RemovalReason = 'api'): Promise<ReapResult> {
     const container = await this.#find(id, signal);
     this.#deps.logger.info({ category: 'INFO', runner: id, reason }, 'removing runner');
-    return this.reaper.reap(container, signal, reason);
+    return this.#reaper.reap(container, signal, reason);
   }
 }

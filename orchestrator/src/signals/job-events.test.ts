@@ -41,7 +41,6 @@ function setUp(options: { allowPublic?: boolean } = {}) {
   } as unknown as Reconciler;
   const runners = {
     pools: [TEST_POOL],
-    directory: { invalidate: () => undefined },
     remove: async (name: string) => {
       removed.push(name);
       return true;
@@ -51,6 +50,7 @@ function setUp(options: { allowPublic?: boolean } = {}) {
     book,
     reconciler,
     runners,
+    directory: { invalidate: () => undefined },
     visibility: new RepositoryVisibility({
       github,
       allowPublic: options.allowPublic ?? false,

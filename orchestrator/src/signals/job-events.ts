@@ -8,6 +8,7 @@ import type { DemandBook } from './demand-book.js';
 import { JobStates } from './job-states.js';
 import type { Reconciler } from '../control/reconciler.js';
 import { matchPool } from '../pools/pool.js';
+import type { GitHubRunnerDirectory } from '../fleet/github-runner-directory.js';
 
 /** How many delivery ids are remembered to recognise GitHub's redeliveries. */
 const REMEMBERED_DELIVERIES = 10_000;
@@ -19,7 +20,9 @@ export interface JobEventsDeps {
   book: DemandBook;
   /** Null when automatic mode is off: queued jobs are then left to whoever creates runners. */
   reconciler: Reconciler | null;
-  runners: RunnerService;
+  runners: Pick<RunnerService, 'pools' | 'remove'>;
+  /** GitHub's runner lists, cached: a job that started makes its scope's list stale. */
+  directory: Pick<GitHubRunnerDirectory, 'invalidate'>;
   /** Whether runners may serve a repository (no public one unless `ALLOW_PUBLIC_REPOSITORIES=true`). */
   visibility: Pick<RepositoryVisibility, 'allows' | 'allowsRepository'>;
   logger: Logger;
@@ -150,7 +153,7 @@ export class JobEvents {
       case 'in_progress':
         if (event.job.runnerName) book.started(event.job.id, event.job.runnerName);
         else book.remove(event.job.id);
-        if (scope) this.#deps.runners.directory.invalidate(scope);
+        if (scope) this.#deps.directory.invalidate(scope);
         log.info({ category: 'MONITOR', runner: event.job.runnerName }, 'job started');
         // A warm runner may have taken it: its pool is refilled now, not at the next poll.
         if (this.#deps.reconciler !== null && this.#deps.runners.pools.some((pool) => pool.minIdle > 0)) {
