@@ -17,6 +17,7 @@ import type { CrashStep, RunnerService } from './fleet/runner-service.js';
 import { composeFleet } from './fleet/compose-fleet.js';
 import { OrchestratorMetrics } from './metrics/orchestrator-metrics.js';
 import { startupWarnings } from './startup-warnings.js';
+import { removeFinishedRunners } from './control/finished-runners.js';
 
 /** A wired orchestrator: the HTTP app, the services behind it, and its background loops (not started yet). */
 export interface Orchestrator {
@@ -101,11 +102,17 @@ export async function createOrchestrator(
         nextPollDelayMs: (base) => github.suggestedPollDelayMs(base),
       })
     : null;
+  const book = auto?.book ?? new DemandBook();
   const events = new JobEvents({
-    book: auto?.book ?? new DemandBook(),
+    book,
     reconciler: auto?.reconciler ?? null,
     runners,
     directory: fleet.directory,
+    onFinished: () => {
+      void removeFinishedRunners({ book, fleet: runners, logger }).catch((error: unknown) =>
+        logger.warn({ err: error }, 'could not look at the runners of completed jobs; the next one retries'),
+      );
+    },
     visibility,
     logger: logger.child({ component: 'webhooks' }),
     mode: config.DISCOVERY_MODE,

@@ -23,6 +23,8 @@ export class DemandBook {
   readonly #entries = new Map<number, Entry>();
   /** The job each runner was reported (by `in_progress` or `completed`) to have taken, oldest first; bounded. */
   readonly #running = new BoundedMap<string, number>(REMEMBERED_RUNNERS);
+  /** Runners whose job completed, for the control side to remove if their container stayed (see `finished`). */
+  readonly #finished = new BoundedMap<string, true>(REMEMBERED_RUNNERS);
   #lastReportAt: number | null = null;
   readonly #now: () => number;
 
@@ -53,6 +55,21 @@ export class DemandBook {
   }
 
   /** The job `runnerName` was reported to be running, if any. */
+  /** Notes that the runner's job completed: it should be gone (one job per runner). */
+  finished(jobId: number, runnerName: string): void {
+    this.started(jobId, runnerName);
+    this.#finished.set(runnerName, true);
+  }
+
+  /** The runners reported finished and not yet looked at. */
+  finishedRunners(): string[] {
+    return [...this.#finished.keys()];
+  }
+
+  forgetFinished(runnerName: string): void {
+    this.#finished.delete(runnerName);
+  }
+
   jobRunningOn(runnerName: string): number | undefined {
     return this.#running.get(runnerName);
   }

@@ -39,18 +39,19 @@ function setUp(options: { allowPublic?: boolean } = {}) {
       return undefined;
     },
   } as unknown as Reconciler;
-  const runners = {
-    pools: [TEST_POOL],
-    remove: async (name: string) => {
-      removed.push(name);
-      return true;
-    },
-  } as unknown as RunnerService;
+  const runners = { pools: [TEST_POOL] } as unknown as RunnerService;
   const events = new JobEvents({
     book,
     reconciler,
     runners,
     directory: { invalidate: () => undefined },
+    // What control does with the runners the book notes as finished: here, records them.
+    onFinished: () => {
+      for (const name of book.finishedRunners()) {
+        removed.push(name);
+        book.forgetFinished(name);
+      }
+    },
     visibility: new RepositoryVisibility({
       github,
       allowPublic: options.allowPublic ?? false,

@@ -20,7 +20,9 @@ export interface JobEventsDeps {
   book: DemandBook;
   /** Null when automatic mode is off: queued jobs are then left to whoever creates runners. */
   reconciler: Reconciler | null;
-  runners: Pick<RunnerService, 'pools' | 'remove'>;
+  runners: Pick<RunnerService, 'pools'>;
+  /** Told when a runner's job completed (noted in the book), so that control removes it if it stayed. */
+  onFinished?: () => void;
   /** GitHub's runner lists, cached: a job that started makes its scope's list stale. */
   directory: Pick<GitHubRunnerDirectory, 'invalidate'>;
   /** Whether runners may serve a repository (no public one unless `ALLOW_PUBLIC_REPOSITORIES=true`). */
@@ -164,10 +166,9 @@ export class JobEvents {
         const name = event.job.runnerName;
         if (!name) book.remove(event.job.id);
         else {
-          book.started(event.job.id, name);
-          const removed = await this.#deps.runners.remove(name, signal, 'job_completed').catch(() => null);
-          if (removed)
-            log.info({ category: 'MONITOR', runner: name }, 'removed the runner of a completed job');
+          // Noted, not acted on: the control side removes the runner if its container did not exit.
+          book.finished(event.job.id, name);
+          this.#deps.onFinished?.();
         }
         // Its slot is free: a job left waiting by MAX_RUNNERS can start now rather than at the next poll.
         const { reconciler } = this.#deps;
