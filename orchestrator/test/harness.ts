@@ -6,6 +6,7 @@ import {
   ensureTrustingRunnerImage,
   issueServerCertificate,
   removeContainersByLabel,
+  removeNetworksByLabel,
   STAND_IN_RUNNER_IMAGE,
   testCa,
   uniqueId,
@@ -120,6 +121,8 @@ export async function startHarness(
       await loops.stop();
       await orchestrator.app.close();
       await removeContainersByLabel('gha-ephemeral.orchestrator', orchestratorId);
+      // A runner's Docker engine has a private network with the same label.
+      await removeNetworksByLabel('gha-ephemeral.orchestrator', orchestratorId);
       if (!overrides.sim) await sim.close();
     },
   };
