@@ -173,3 +173,78 @@ export class DockerStarts {
     this.#stream?.destroy();
   }
 }
+
+/**
+ * The built orchestrator (automatic mode, webhooks on the gateway) and the built gateway in front of it, with the
+ * simulator's webhook on `repo`: what the webhook and warm suites measure. `orchestratorEnv` adds to (and may
+ * override) the defaults. Stops both and removes the runners on failure and on `stop()`.
+ */
+export async function startWebhookStack(root, kit, sim, options) {
+  const {
+    token,
+    sharedToken,
+    webhookSecret,
+    repo,
+    orchestratorId,
+    orchestratorEnv = {},
+    logLevel = 'INFO',
+  } = options;
+  const [orchestratorPort, gatewayPort] = [await freePort(), await freePort()];
+  const orchestrator = startProcess(join(root, 'orchestrator/dist/main.js'), {
+    GITHUB_API_URL: sim.apiUrl,
+    GITHUB_RUNNER_TOKEN: token,
+    RUNNER_NETWORK: 'host',
+    ORCHESTRATOR_ID: orchestratorId,
+    ORCHESTRATOR_HOST: '127.0.0.1',
+    ORCHESTRATOR_PORT: String(orchestratorPort),
+    ORCHESTRATOR_API_TOKEN: sharedToken,
+    AUTO_CREATE_RUNNERS: 'true',
+    // Only webhooks start runners within a run: the first poll happens at start, the next in an hour.
+    RUNNER_CHECK_INTERVAL: '3600',
+    LOG_LEVEL: logLevel,
+    LOG_FORMAT: 'json',
+    ...orchestratorEnv,
+  });
+  const gateway = startProcess(join(root, 'api-gateway/dist/main.js'), {
+    API_GATEWAY_HOST: '127.0.0.1',
+    API_GATEWAY_PORT: String(gatewayPort),
+    ORCHESTRATOR_URL: `http://127.0.0.1:${orchestratorPort}`,
+    ORCHESTRATOR_API_TOKEN: sharedToken,
+    GITHUB_WEBHOOK_SECRET: webhookSecret,
+    GATEWAY_API_KEYS: 'bench-api-key-0123456789abcdef',
+    LOG_LEVEL: logLevel,
+    LOG_FORMAT: 'json',
+  });
+  const stop = async () => {
+    await stopProcess(gateway);
+    await stopProcess(orchestrator);
+    await kit.removeContainersByLabel('gha-ephemeral.orchestrator', orchestratorId);
+  };
+  try {
+    await waitForHttp(`http://127.0.0.1:${orchestratorPort}/health`, orchestrator, 'the orchestrator');
+    await waitForHttp(`http://127.0.0.1:${gatewayPort}/health`, gateway, 'the gateway');
+    sim.control.addWebhook({
+      url: `http://127.0.0.1:${gatewayPort}/webhooks/github`,
+      secret: webhookSecret,
+      repo,
+    });
+    await sim.control.webhooksIdle();
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { orchestratorId, gatewayUrl: `http://127.0.0.1:${gatewayPort}`, stop };
+}
+
+/**
+ * The registration-token preset for myoung34/github-runner's own entrypoint, as `runnerenv_*` variables (no longer
+ * the built-in template, which is just-in-time), read from the built orchestrator so it never drifts.
+ */
+export async function tokenPresetEnv(root) {
+  const { MYOUNG34_TEMPLATE } = await import(
+    pathToFileURL(join(root, 'orchestrator/dist/fleet/template.js')).href
+  );
+  return Object.fromEntries(
+    Object.entries(MYOUNG34_TEMPLATE).map(([name, value]) => [`runnerenv_${name}`, value]),
+  );
+}

@@ -17,7 +17,15 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { envInt, freePort, startProcess, stopProcess, waitForHttp, loadStackModules } from './services.mjs';
+import {
+  envInt,
+  freePort,
+  startProcess,
+  stopProcess,
+  waitForHttp,
+  loadStackModules,
+  tokenPresetEnv,
+} from './services.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const GITHUB_TOKEN = `ghp_${'s0ak'.repeat(9)}`;
@@ -29,7 +37,8 @@ const PRESETS = {
     name: 'just-in-time (official image preset)',
     env: { RUNNER_COMMAND: '/home/runner/run.sh', runnerenv_ACTIONS_RUNNER_INPUT_JITCONFIG: '{jit_config}' },
   },
-  token: { name: 'registration token (default template)', env: {} },
+  // Its variables come from the built orchestrator (`tokenPresetEnv`).
+  token: { name: 'registration token (myoung34 preset)', env: null },
 };
 
 /** Settings from the environment. */
@@ -85,7 +94,7 @@ async function startStack(kit, simModule, preset, settings) {
     GITHUB_WRITE_BURST: '150',
     LOG_LEVEL: 'INFO',
     LOG_FORMAT: 'json',
-    ...PRESETS[preset].env,
+    ...(PRESETS[preset].env ?? (await tokenPresetEnv(ROOT))),
   });
   const gateway = startProcess(join(ROOT, 'api-gateway/dist/main.js'), {
     API_GATEWAY_HOST: '127.0.0.1',

@@ -16,15 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import {
-  DockerStarts,
-  envInt,
-  freePort,
-  loadStackModules,
-  startProcess,
-  stopProcess,
-  waitForHttp,
-} from './services.mjs';
+import { DockerStarts, envInt, loadStackModules, startWebhookStack } from './services.mjs';
 import { rawRuns } from './webhook.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -60,53 +52,26 @@ async function startStack(kit, simModule, settings) {
     poolFile,
     `pools:\n  - name: warm\n    labels: [warm]\n    minIdle: ${settings.minIdle}\n    max: ${settings.minIdle + settings.burst}\n    scope: { repository: octo/bench }\n  - name: cold\n    labels: [cold]\n`,
   );
-  const orchestratorId = kit.uniqueId('bench-warm');
-  const [orchestratorPort, gatewayPort] = [await freePort(), await freePort()];
-  const orchestrator = startProcess(join(ROOT, 'orchestrator/dist/main.js'), {
-    GITHUB_API_URL: sim.apiUrl,
-    GITHUB_RUNNER_TOKEN: GITHUB_TOKEN,
-    RUNNER_IMAGE: STAND_IN_IMAGE,
-    RUNNER_NETWORK: 'host',
-    RUNNER_POOLS_FILE: poolFile,
-    ORCHESTRATOR_ID: orchestratorId,
-    ORCHESTRATOR_HOST: '127.0.0.1',
-    ORCHESTRATOR_PORT: String(orchestratorPort),
-    ORCHESTRATOR_API_TOKEN: SHARED_TOKEN,
-    AUTO_CREATE_RUNNERS: 'true',
-    // Webhooks start the cold runners and refill the warm pool; one poll at start brings the warm pool up.
-    RUNNER_CHECK_INTERVAL: '3600',
-    MAX_RUNNERS: String(settings.minIdle + 2 * settings.burst + 5),
-    LOG_FORMAT: 'json',
-  });
-  const gateway = startProcess(join(ROOT, 'api-gateway/dist/main.js'), {
-    API_GATEWAY_HOST: '127.0.0.1',
-    API_GATEWAY_PORT: String(gatewayPort),
-    ORCHESTRATOR_URL: `http://127.0.0.1:${orchestratorPort}`,
-    ORCHESTRATOR_API_TOKEN: SHARED_TOKEN,
-    GITHUB_WEBHOOK_SECRET: WEBHOOK_SECRET,
-    GATEWAY_API_KEYS: 'bench-api-key-0123456789abcdef',
-    LOG_FORMAT: 'json',
+  const stack = await startWebhookStack(ROOT, kit, sim, {
+    token: GITHUB_TOKEN,
+    sharedToken: SHARED_TOKEN,
+    webhookSecret: WEBHOOK_SECRET,
+    repo: 'octo/bench',
+    orchestratorId: kit.uniqueId('bench-warm'),
+    orchestratorEnv: {
+      RUNNER_IMAGE: STAND_IN_IMAGE,
+      RUNNER_POOLS_FILE: poolFile,
+      MAX_RUNNERS: String(settings.minIdle + 2 * settings.burst + 5),
+    },
+  }).catch(async (error) => {
+    await sim.close();
+    throw error;
   });
   const stop = async () => {
-    await stopProcess(gateway);
-    await stopProcess(orchestrator);
-    await kit.removeContainersByLabel('gha-ephemeral.orchestrator', orchestratorId);
+    await stack.stop();
     await sim.close();
   };
-  try {
-    await waitForHttp(`http://127.0.0.1:${orchestratorPort}/health`, orchestrator, 'the orchestrator');
-    await waitForHttp(`http://127.0.0.1:${gatewayPort}/health`, gateway, 'the gateway');
-    sim.control.addWebhook({
-      url: `http://127.0.0.1:${gatewayPort}/webhooks/github`,
-      secret: WEBHOOK_SECRET,
-      repo: 'octo/bench',
-    });
-    await sim.control.webhooksIdle();
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-  return { sim, orchestratorId, stop };
+  return { sim, orchestratorId: stack.orchestratorId, stop };
 }
 
 /** Waits until `count` runners are online and free in the repository: the warm pool is ready. */

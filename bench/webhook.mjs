@@ -21,14 +21,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import {
-  DockerStarts,
-  freePort,
-  startProcess,
-  stopProcess,
-  waitForHttp,
-  loadStackModules,
-} from './services.mjs';
+import { DockerStarts, loadStackModules, startWebhookStack, tokenPresetEnv } from './services.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const GITHUB_TOKEN = `ghp_${'w3bh'.repeat(9)}`;
@@ -40,7 +33,8 @@ const WORKFLOW = `name: CI\non: [push]\njobs:\n  build:\n    runs-on: [self-host
 
 /** The runner presets measured: what the orchestrator is configured with. */
 const PRESETS = {
-  token: { name: 'registration token (default template)', env: {} },
+  // Its variables come from the built orchestrator (`tokenPresetEnv`).
+  token: { name: 'registration token (myoung34 preset)', env: null },
   jit: {
     name: 'just-in-time (official image preset)',
     env: { RUNNER_COMMAND: '/home/runner/run.sh', runnerenv_ACTIONS_RUNNER_INPUT_JITCONFIG: '{jit_config}' },
@@ -136,58 +130,34 @@ async function startStack(kit, simModule, preset, settings) {
     name: 'bench',
     workflows: [{ path: '.github/workflows/ci.yml', content: WORKFLOW }],
   });
-  const orchestratorId = kit.uniqueId('bench-hook');
-  const [orchestratorPort, gatewayPort] = [await freePort(), await freePort()];
-  const orchestrator = startProcess(join(ROOT, 'orchestrator/dist/main.js'), {
-    GITHUB_API_URL: sim.apiUrl,
-    GITHUB_RUNNER_TOKEN: GITHUB_TOKEN,
-    RUNNER_IMAGE: STAND_IN_IMAGE,
-    RUNNER_NETWORK: 'host',
-    RUNNER_LABELS: 'bench',
-    ORCHESTRATOR_ID: orchestratorId,
-    ORCHESTRATOR_HOST: '127.0.0.1',
-    ORCHESTRATOR_PORT: String(orchestratorPort),
-    ORCHESTRATOR_API_TOKEN: SHARED_TOKEN,
-    AUTO_CREATE_RUNNERS: 'true',
-    // Only the webhook may start a runner within the run: the first poll happens at start, the next in an hour.
-    RUNNER_CHECK_INTERVAL: '3600',
-    MAX_RUNNERS: String(Math.max(60, settings.burst + 10)),
-    LOG_LEVEL: settings.logLevel,
-    LOG_FORMAT: 'json',
-    ...PRESETS[preset].env,
-  });
-  const gateway = startProcess(join(ROOT, 'api-gateway/dist/main.js'), {
-    API_GATEWAY_HOST: '127.0.0.1',
-    API_GATEWAY_PORT: String(gatewayPort),
-    ORCHESTRATOR_URL: `http://127.0.0.1:${orchestratorPort}`,
-    ORCHESTRATOR_API_TOKEN: SHARED_TOKEN,
-    GITHUB_WEBHOOK_SECRET: WEBHOOK_SECRET,
-    GATEWAY_API_KEYS: 'bench-api-key-0123456789abcdef',
-    LOG_LEVEL: settings.logLevel,
-    LOG_FORMAT: 'json',
-  });
-  const stop = async () => {
-    await stopProcess(gateway);
-    await stopProcess(orchestrator);
-    await kit.removeContainersByLabel('gha-ephemeral.orchestrator', orchestratorId);
-    await sim.close();
-  };
+  let stack;
   try {
-    await waitForHttp(`http://127.0.0.1:${orchestratorPort}/health`, orchestrator, 'the orchestrator');
-    await waitForHttp(`http://127.0.0.1:${gatewayPort}/health`, gateway, 'the gateway');
-    sim.control.addWebhook({
-      url: `http://127.0.0.1:${gatewayPort}/webhooks/github`,
-      secret: WEBHOOK_SECRET,
+    stack = await startWebhookStack(ROOT, kit, sim, {
+      token: GITHUB_TOKEN,
+      sharedToken: SHARED_TOKEN,
+      webhookSecret: WEBHOOK_SECRET,
       repo: 'octo/bench',
+      orchestratorId: kit.uniqueId('bench-hook'),
+      logLevel: settings.logLevel,
+      orchestratorEnv: {
+        RUNNER_IMAGE: STAND_IN_IMAGE,
+        RUNNER_LABELS: 'bench',
+        MAX_RUNNERS: String(Math.max(60, settings.burst + 10)),
+        ...(PRESETS[preset].env ?? (await tokenPresetEnv(ROOT))),
+      },
     });
-    await sim.control.webhooksIdle();
     // The first poll (at start) must be over, or it could start a runner for a job queued meanwhile.
     await sleep(2000);
   } catch (error) {
-    await stop();
+    await stack?.stop();
+    await sim.close();
     throw error;
   }
-  return { sim, orchestratorId, gatewayUrl: `http://127.0.0.1:${gatewayPort}`, stop };
+  const stop = async () => {
+    await stack.stop();
+    await sim.close();
+  };
+  return { sim, orchestratorId: stack.orchestratorId, gatewayUrl: stack.gatewayUrl, stop };
 }
 
 /** Queues `count` jobs at once; ms from queueing to each runner container's start and to each job being taken. */

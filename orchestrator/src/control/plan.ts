@@ -47,7 +47,10 @@ export function labelsMatch(jobLabels: readonly string[], runnerLabels: readonly
 }
 
 /** The first pool, in order, that fits the job: its labels, and its scope if bound (the repository or its owner). */
-export function fittingPool(pools: readonly PlanPool[], job: QueuedJob): PlanPool | null {
+export function fittingPool(
+  pools: readonly PlanPool[],
+  job: Pick<QueuedJob, 'labels' | 'repository'>,
+): PlanPool | null {
   const [owner = '', name = ''] = job.repository.toLowerCase().split('/');
   return (
     pools.find((pool) => {

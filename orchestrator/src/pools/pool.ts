@@ -3,7 +3,7 @@ import { scopeTarget, type GitHubScope } from '@gha-ephemeral/github';
 import type { RunnerLimits } from '../fleet/limits.js';
 import { deriveRunnerLabels, withImageDefaultLabel } from '../fleet/labels.js';
 import type { RunnerTemplate } from '../fleet/template.js';
-import type { PlanPool } from '../control/plan.js';
+import { fittingPool, type PlanPool } from '../control/plan.js';
 
 /** Whether a pool's runners get a Docker engine of their own (a sidecar), or none. */
 export type PoolDocker = 'none' | 'dind';
@@ -43,31 +43,17 @@ export function poolRunnerLabels(pool: RunnerPool): { custom: string[]; all: str
   return withImageDefaultLabel(labels, pool.template);
 }
 
-/** True when a job of `repository` (`owner/name`) may be served by `pool`, as far as its scope goes. */
-export function scopeAdmits(pool: RunnerPool, repository: string): boolean {
-  const scope = pool.scope;
-  if (scope === null) return true;
-  const [owner = '', name = ''] = repository.toLowerCase().split('/');
-  return scope.kind === 'organization'
-    ? scope.org.toLowerCase() === owner
-    : scope.owner.toLowerCase() === owner && scope.repo.toLowerCase() === name;
-}
-
 /**
  * The pool that serves a job: the first, in file order, whose labels (with the defaults) include all of the job's,
  * compared case-insensitively, and whose scope, if bound, is the job's repository or its organization. Null when
- * none fits: the job is left alone, as GitHub would leave it.
+ * none fits: the job is left alone, as GitHub would leave it. The rule itself is the planner's (`fittingPool`).
  */
 export function matchPool(
   pools: readonly RunnerPool[],
   job: { labels: readonly string[]; repository: string },
 ): RunnerPool | null {
-  for (const pool of pools) {
-    if (!scopeAdmits(pool, job.repository)) continue;
-    const have = new Set(poolRunnerLabels(pool).all.map((label) => label.toLowerCase()));
-    if (job.labels.every((label) => have.has(label.toLowerCase()))) return pool;
-  }
-  return null;
+  const fit = fittingPool(pools.map(toPlanPool), job);
+  return fit === null ? null : (pools.find((pool) => pool.name === fit.name) ?? null);
 }
 
 /** A pool as the planner sees it. */
