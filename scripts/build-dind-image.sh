@@ -20,16 +20,8 @@ entrypoint="$here/dind-entrypoint.sh"
 
 log() { printf '[build-dind-image] %s\n' "$*" >&2; }
 
-find_busybox() {
-  for candidate in /bin/busybox /usr/bin/busybox; do
-    # ldd fails on a static binary: that is the one we want.
-    if [ -x "$candidate" ] && ! ldd "$candidate" >/dev/null 2>&1; then
-      echo "$candidate"
-      return 0
-    fi
-  done
-  return 1
-}
+# shellcheck source=scripts/lib/static-busybox.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/static-busybox.sh"
 
 # The binaries to copy, one "name:absolute path" a line (docker-init is a link to tini); the optional ones only
 # when present.

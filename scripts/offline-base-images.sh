@@ -62,16 +62,8 @@ try_pull() {
   timeout 60 docker pull -q "$1" >/dev/null 2>&1
 }
 
-find_busybox() {
-  for candidate in /bin/busybox /usr/bin/busybox; do
-    # ldd fails on a static binary: that is the one we want.
-    if [ -x "$candidate" ] && ! ldd "$candidate" >/dev/null 2>&1; then
-      echo "$candidate"
-      return 0
-    fi
-  done
-  return 1
-}
+# shellcheck source=scripts/lib/static-busybox.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/static-busybox.sh"
 
 build_node_base() {
   local tag=$1 node busybox root

@@ -2,6 +2,7 @@ import { isAppError } from '@gha-ephemeral/contract';
 import { describe, expect, it } from 'vitest';
 import { ensureSafeValues, fillCommand, splitCommand } from './command.js';
 import type { Placeholder, PlaceholderValues } from './template.js';
+import { SAMPLE_VALUES } from './testing/placeholder-values.js';
 
 describe('splitCommand', () => {
   it.each([
@@ -36,19 +37,9 @@ describe('splitCommand', () => {
 
 describe('filling the command and the environment', () => {
   const values: PlaceholderValues = {
-    scope_name: 'octo/hello',
-    runner_name: 'gha-octo-hello-abcd1234',
+    ...SAMPLE_VALUES,
     registration_token: 'AABBCC123',
     jit_config: 'eyJhIjoxfQ==',
-    repo_owner: 'octo',
-    repo_name: 'hello',
-    runner_scope: 'repo',
-    labels: 'gpu,big',
-    github_url: 'https://github.com',
-    github_host: 'github.com',
-    timestamp: '1700000000',
-    hostname: 'host-1',
-    orchestrator_id: 'orch-1',
   };
   const all = new Set(Object.keys(values) as Placeholder[]);
 

@@ -7,22 +7,9 @@ import {
   MYOUNG34_TEMPLATE,
   type PlaceholderValues,
 } from './template.js';
+import { SAMPLE_VALUES } from './testing/placeholder-values.js';
 
-const values: PlaceholderValues = {
-  scope_name: 'octo/hello',
-  runner_name: 'gha-octo-hello-abcd1234',
-  registration_token: 'REGTOKEN123',
-  jit_config: '',
-  repo_owner: 'octo',
-  repo_name: 'hello',
-  runner_scope: 'repo',
-  labels: 'gpu,big',
-  github_url: 'https://github.com',
-  github_host: 'github.com',
-  timestamp: '1700000000',
-  hostname: 'host-1',
-  orchestrator_id: 'orch-1',
-};
+const values: PlaceholderValues = SAMPLE_VALUES;
 
 describe('compileTemplate', () => {
   it('uses the just-in-time template, run.sh as entry point, when no runnerenv_ variable is set', () => {
