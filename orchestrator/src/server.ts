@@ -17,7 +17,7 @@ import type { CrashStep, RunnerService } from './fleet/runner-service.js';
 import { composeFleet } from './fleet/compose-fleet.js';
 import { OrchestratorMetrics } from './metrics/orchestrator-metrics.js';
 import { startupWarnings } from './startup-warnings.js';
-import { removeFinishedRunners } from './control/finished-runners.js';
+import { removeFinishedRunners, singleFlight } from './control/finished-runners.js';
 
 /** A wired orchestrator: the HTTP app, the services behind it, and its background loops (not started yet). */
 export interface Orchestrator {
@@ -103,13 +103,17 @@ export async function createOrchestrator(
       })
     : null;
   const book = auto?.book ?? new DemandBook();
+  // One look at a time, bounded like every engine call; deliveries meanwhile are folded into the next look.
+  const removeFinished = singleFlight(() =>
+    removeFinishedRunners({ book, fleet: runners, logger, signal: AbortSignal.timeout(60_000) }),
+  );
   const events = new JobEvents({
     book,
     reconciler: auto?.reconciler ?? null,
     runners,
     directory: fleet.directory,
     onFinished: () => {
-      void removeFinishedRunners({ book, fleet: runners, logger }).catch((error: unknown) =>
+      void removeFinished().catch((error: unknown) =>
         logger.warn({ err: error }, 'could not look at the runners of completed jobs; the next one retries'),
       );
     },

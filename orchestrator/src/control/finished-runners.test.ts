@@ -1,7 +1,7 @@
 import { createLogger } from '@gha-ephemeral/logging';
 import { describe, expect, it } from 'vitest';
 import { DemandBook } from '../signals/demand-book.js';
-import { removeFinishedRunners } from './finished-runners.js';
+import { removeFinishedRunners, singleFlight } from './finished-runners.js';
 import { InMemoryFleet } from './testing/in-memory-fleet.js';
 
 const logger = createLogger({ service: 'test', level: 'ERROR' }).logger;
@@ -21,5 +21,23 @@ describe('removing the runners of completed jobs (control acts on what the webho
     expect(fleet.removed).toEqual([stayed!.id]);
     expect(book.finishedRunners()).toEqual([]);
     expect(await removeFinishedRunners({ book, fleet, logger })).toBe(0);
+  });
+});
+
+describe('singleFlight', () => {
+  it('runs one at a time, folding the calls made meanwhile into one more run', async () => {
+    let runs = 0;
+    let release = () => {};
+    const task = singleFlight(async () => {
+      runs += 1;
+      if (runs === 1) await new Promise<void>((resolve) => (release = resolve));
+    });
+    const first = task();
+    const second = task();
+    const third = task();
+    expect(runs).toBe(1);
+    release();
+    await Promise.all([first, second, third]);
+    expect(runs).toBe(2);
   });
 });

@@ -1,4 +1,3 @@
-import type { Runner } from '@gha-ephemeral/contract';
 import type { Logger } from '@gha-ephemeral/logging';
 import type { RemovalReason } from '../metrics/runner-observer.js';
 
@@ -10,14 +9,16 @@ export interface FinishedRunners {
 
 /** What removing them needs of the fleet. */
 export interface FinishedRunnersFleet {
-  list(signal?: AbortSignal): Promise<Runner[]>;
+  /** The containers (Docker only: no need to ask GitHub), each named after its runner. */
+  containers(signal?: AbortSignal): Promise<{ name: string; state: string }[]>;
   remove(id: string, signal?: AbortSignal, reason?: RemovalReason): Promise<unknown>;
 }
 
 /**
  * Removes the runners a `completed` webhook reported, when their container is still there (an image that does
  * not exit after its one job): the signal only notes them, and this, on the control side, acts. A runner already
- * gone is simply forgotten (the reaper took it when it exited).
+ * gone is simply forgotten (the reaper took it when it exited). The names are taken before anything is awaited,
+ * so two calls never remove one runner twice.
  */
 export async function removeFinishedRunners(options: {
   book: FinishedRunners;
@@ -27,11 +28,14 @@ export async function removeFinishedRunners(options: {
 }): Promise<number> {
   const { book, fleet, logger, signal } = options;
   const finished = book.finishedRunners();
+  for (const name of finished) book.forgetFinished(name);
   if (finished.length === 0) return 0;
-  const live = new Set((await fleet.list(signal)).filter((r) => r.status !== 'exited').map((r) => r.id));
+  const stopped = new Set(['exited', 'dead', 'removing']);
+  const live = new Set(
+    (await fleet.containers(signal)).filter((c) => !stopped.has(c.state)).map((c) => c.name),
+  );
   let removed = 0;
   for (const name of finished) {
-    book.forgetFinished(name);
     if (!live.has(name)) continue;
     await fleet.remove(name, signal, 'job_completed').then(
       () => {
@@ -43,4 +47,24 @@ export async function removeFinishedRunners(options: {
     );
   }
   return removed;
+}
+
+/** Runs `task` one at a time: a call while one runs is folded into one more run after it. */
+export function singleFlight(task: () => Promise<unknown>): () => Promise<void> {
+  let running: Promise<void> | null = null;
+  let again = false;
+  const run = async (): Promise<void> => {
+    do {
+      again = false;
+      await task();
+    } while (again);
+  };
+  return () => {
+    if (running !== null) {
+      again = true;
+      return running;
+    }
+    running = run().finally(() => (running = null));
+    return running;
+  };
 }

@@ -1,8 +1,8 @@
 import type { Logger } from '@gha-ephemeral/logging';
-import type { RunnerRuntime } from '@gha-ephemeral/runtime-docker';
+import type { RunnerContainer, RunnerRuntime } from '@gha-ephemeral/runtime-docker';
 import type { RunnerPool } from '../pools/pool.js';
 import { LABELS, ownerSelector } from './container-labels.js';
-import { DindSidecars, ROLE_LABEL, type DindMode, type DindSidecar } from './dind-sidecar.js';
+import { DindSidecars, type DindMode, type DindSidecar } from './dind-sidecar.js';
 
 /** `DIND_IMAGE` and `DIND_MODE`: the engine image of `docker: dind` pools, and how it gets its privileges. */
 export interface DindSettings {
@@ -13,8 +13,11 @@ export interface DindSettings {
 /** The label that names the runner a sidecar belongs to. */
 export const SIDECAR_OF = `${LABELS.runner}-of`;
 
-/** A sidecar older than this with no runner container left is an orphan (a crash between the two creations). */
-const ORPHAN_AFTER_MS = 120_000;
+/**
+ * A sidecar older than this with no runner container left is an orphan (a crash between the two creations): longer
+ * than a runner's image pull (5 minutes at most) and start.
+ */
+const ORPHAN_AFTER_MS = 600_000;
 
 /**
  * The Docker engines of the runners of `docker: dind` pools: one per runner, started before it, removed with it,
@@ -82,12 +85,13 @@ export class PoolSidecars {
   }
 
   /** Removes the engines whose runner is gone (a crash between the two creations, or a missed exit). */
-  async sweep(liveRunners: ReadonlySet<string>, nowMs: number, signal?: AbortSignal): Promise<number> {
-    if (this.#dindPools.size === 0) return 0;
-    const engines = await this.#runtime.list(
-      { labels: { ...ownerSelector(this.#orchestratorId), [ROLE_LABEL]: 'dind' } },
-      { signal },
-    );
+  async sweep(
+    engines: readonly RunnerContainer[],
+    liveRunners: ReadonlySet<string>,
+    nowMs: number,
+    signal?: AbortSignal,
+  ): Promise<number> {
+    // Whatever the pools are now: a pool dropped from the file may have left engines.
     let removed = 0;
     for (const engine of engines) {
       const runner = engine.labels[SIDECAR_OF];

@@ -145,17 +145,18 @@ export class RunnerReaper {
       { labels: ownerSelector(this.#deps.orchestratorId) },
       { signal },
     );
-    const ended = containers.filter(
-      (container) => container.state === 'exited' || container.state === 'dead',
-    );
+    // A runner's Docker engine (and its readiness probe) goes with its runner, or with the sidecar sweep below.
+    const runners = containers.filter((container) => container.labels[ROLE_LABEL] === undefined);
+    const ended = runners.filter((container) => container.state === 'exited' || container.state === 'dead');
     const pool = new TaskPool(REAP_CONCURRENCY);
     for (const container of ended) {
       if (signal?.aborted) break;
       await pool.run(() => this.#reapLogged(container, container.name, signal));
     }
     await pool.drain();
-    const live = new Set(containers.flatMap((c) => decodeRunnerLabels(c.labels)?.id ?? []));
-    await this.#deps.sidecars?.sweep(live, this.#now(), signal);
+    const live = new Set(runners.flatMap((c) => decodeRunnerLabels(c.labels)?.id ?? []));
+    const engines = containers.filter((container) => container.labels[ROLE_LABEL] === 'dind');
+    await this.#deps.sidecars?.sweep(engines, live, this.#now(), signal);
     return ended.length;
   }
 

@@ -11,9 +11,9 @@ import type { OrphanRegistrations } from '../control/orphan-registrations.js';
 import type { SecretSink } from './registration-tokens.js';
 import type { RunnerLauncher } from './runner-launcher.js';
 import type { RunnerReaper } from './runner-reaper.js';
-import { type ReapResult } from './runner-reaper.js';
+import type { ReapResult } from './runner-reaper.js';
 import { listRunnerViews, type RunnerListing } from './runner-listing.js';
-import { NO_RUNNER_OBSERVER, type RemovalReason, type RunnerObserver } from '../metrics/runner-observer.js';
+import type { RemovalReason, RunnerObserver } from '../metrics/runner-observer.js';
 import type { ScopeJournal } from './scope-journal.js';
 import { ROLE_LABEL } from './dind-sidecar.js';
 import type { DindSettings } from './pool-sidecars.js';
@@ -106,14 +106,12 @@ export class RunnerService {
   readonly #launcher: RunnerLauncher;
   /** Every scope runners were registered in, so the purge looks there even when no container is left. */
   readonly #scopes: ScopeJournal;
-  readonly #observer: RunnerObserver;
 
-  /** Takes its collaborators made by {@link composeRunnerService}; builds none of them itself. */
+  /** Takes its collaborators made by `composeFleet`; builds none of them itself. */
   constructor(deps: RunnerServiceDeps, parts: RunnerServiceParts) {
     this.#deps = deps;
     this.#settings = deps.settings;
     this.#capacity = parts.capacity;
-    this.#observer = deps.observer ?? NO_RUNNER_OBSERVER;
     this.#scopes = parts.scopes;
     this.#directory = parts.directory;
     this.#reaper = parts.reaper;

@@ -54,7 +54,6 @@ export class DemandBook {
     this.#running.set(runnerName, jobId);
   }
 
-  /** The job `runnerName` was reported to be running, if any. */
   /** Notes that the runner's job completed: it should be gone (one job per runner). */
   finished(jobId: number, runnerName: string): void {
     this.started(jobId, runnerName);
@@ -70,6 +69,7 @@ export class DemandBook {
     this.#finished.delete(runnerName);
   }
 
+  /** The job `runnerName` was reported to be running, if any. */
   jobRunningOn(runnerName: string): number | undefined {
     return this.#running.get(runnerName);
   }

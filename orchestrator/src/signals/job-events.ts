@@ -37,8 +37,8 @@ export interface JobEventsDeps {
 /**
  * The webhook signal: `workflow_job` deliveries turned into demand at once. `queued` adds the job and nudges the
  * reconciler (the same plan as the poller's, so the two never double up); `in_progress` and `completed` drop it,
- * and `completed` also makes sure the runner that ran it is gone (an ephemeral runner exits by itself; this is
- * the safety net). A redelivery (same `X-GitHub-Delivery`) does nothing, and neither does a delivery that would
+ * and `completed` also notes the runner that ran it as finished, for control to remove if its container stayed
+ * (an ephemeral runner exits by itself; this is the safety net). A redelivery (same `X-GitHub-Delivery`) does nothing, and neither does a delivery that would
  * move its job back (`queued` after `in_progress` or `completed`, `in_progress` after `completed`): the signature
  * does not cover the delivery id, so a captured `queued` body sent again under fresh ids must not bring a finished
  * job back as demand. A `queued` job of a public repository is `refused` (no demand, no runner) unless
@@ -70,7 +70,7 @@ export class JobEvents {
 
   /**
    * Acts on one delivery. Resolves once it is recorded: a `queued` job's pass runs in the background (nudges
-   * share a pass), a `completed` job's runner is removed first. A delivery whose handling failed is
+   * share a pass), a `completed` job's runner is only noted (control removes it). A delivery whose handling failed is
    * forgotten again, so that the gateway's retry (or GitHub's redelivery) of it is not taken for a duplicate.
    */
   async handle(event: WorkflowJobEvent, signal?: AbortSignal): Promise<JobEventOutcome> {

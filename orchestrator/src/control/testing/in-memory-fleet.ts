@@ -38,6 +38,14 @@ export class InMemoryFleet implements Fleet {
     return 'done';
   }
 
+  /** The containers, as Docker would list them (a runner's container is named after it). */
+  async containers(): Promise<{ name: string; state: string }[]> {
+    return [...this.runners.values()].map((r) => ({
+      name: r.id,
+      state: r.status === 'exited' ? 'exited' : 'running',
+    }));
+  }
+
   async purgeOrphans(): Promise<number> {
     return 0;
   }
