@@ -46,6 +46,9 @@ class FakeRuntime implements RunnerRuntime {
   async removeNetwork(name: string) {
     return this.networks.delete(name);
   }
+  async listNetworks() {
+    return [];
+  }
   async *events() {}
 
   #describe(spec: RunnerContainerSpec): RunnerContainer {

@@ -2,7 +2,7 @@ import type { Logger } from '@gha-ephemeral/logging';
 import type { RunnerContainer, RunnerRuntime } from '@gha-ephemeral/runtime-docker';
 import type { RunnerPool } from '../pools/pool.js';
 import { LABELS, ownerSelector } from './container-labels.js';
-import { DindSidecars, type DindMode, type DindSidecar } from './dind-sidecar.js';
+import { DindSidecars, ROLE_LABEL, type DindMode, type DindSidecar } from './dind-sidecar.js';
 
 /** `DIND_IMAGE` and `DIND_MODE`: the engine image of `docker: dind` pools, and how it gets its privileges. */
 export interface DindSettings {
@@ -91,15 +91,21 @@ export class PoolSidecars {
     nowMs: number,
     signal?: AbortSignal,
   ): Promise<number> {
-    // Whatever the pools are now: a pool dropped from the file may have left engines.
-    let removed = 0;
-    for (const engine of engines) {
-      const runner = engine.labels[SIDECAR_OF];
+    // Whatever the pools are now: a pool dropped from the file may have left engines. The private networks are
+    // looked at too: a crash between a network and its engine leaves the network alone.
+    const networks = await this.#runtime.listNetworks(
+      { labels: { ...ownerSelector(this.#orchestratorId), [ROLE_LABEL]: 'dind' } },
+      { signal },
+    );
+    const orphaned = new Set<string>();
+    for (const { labels, createdAt } of [...engines, ...networks]) {
+      const runner = labels[SIDECAR_OF];
       if (runner === undefined || liveRunners.has(runner)) continue;
-      if (nowMs - Date.parse(engine.createdAt) < ORPHAN_AFTER_MS) continue;
-      await new DindSidecars({ runtime: this.#runtime }).remove(runner, { signal }).catch(() => undefined);
-      removed += 1;
+      if (nowMs - Date.parse(createdAt) >= ORPHAN_AFTER_MS) orphaned.add(runner);
     }
-    return removed;
+    for (const runner of orphaned) {
+      await new DindSidecars({ runtime: this.#runtime }).remove(runner, { signal }).catch(() => undefined);
+    }
+    return orphaned.size;
   }
 }

@@ -1,4 +1,5 @@
 import type Dockerode from 'dockerode';
+import { toLabelFilters } from './container-mapping.js';
 import { engineStatusCode } from './docker-errors.js';
 import { callEngine, type EngineCallContext } from './engine-call.js';
 import { ensureRunnerNetwork } from './runner-network.js';
@@ -69,6 +70,18 @@ export class DockerNetworks {
       if (engineStatusCode(error) === 404) return false;
       throw error;
     }
+  }
+
+  /** See {@link RunnerRuntime.listNetworks}. */
+  async list(labels: Readonly<Record<string, string>>, signal: AbortSignal | undefined) {
+    const found = await callEngine(this.engine, 'list networks', signal, (abortSignal) =>
+      this.docker.listNetworks({ filters: { label: toLabelFilters(labels) }, abortSignal }),
+    );
+    return found.map((network) => ({
+      name: network.Name,
+      labels: { ...(network.Labels ?? {}) },
+      createdAt: network.Created,
+    }));
   }
 
   /** Attaches a created container to each of `networks`, in order. */

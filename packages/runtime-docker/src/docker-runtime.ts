@@ -210,6 +210,12 @@ export class DockerRuntime implements RunnerRuntime {
     });
   }
 
+  async listNetworks(filter: LabelFilter, opts: RuntimeCallOptions = {}) {
+    return this.networks.list(filter.labels, opts.signal).catch((error: unknown) => {
+      throw this.mapError('list networks', error, noSecrets, opts.signal);
+    });
+  }
+
   /** `POST /containers/create`, pulling the image once when the engine does not have it. */
   private async createContainer(
     spec: RunnerContainerSpec,

@@ -208,6 +208,12 @@ export interface RunnerRuntime {
    */
   removeNetwork(name: string, opts?: RuntimeCallOptions): Promise<boolean>;
 
+  /** Every network that carries all of `filter.labels`: its name, labels and creation time (ISO 8601). */
+  listNetworks(
+    filter: LabelFilter,
+    opts?: RuntimeCallOptions,
+  ): Promise<{ name: string; labels: Record<string, string>; createdAt: string }[]>;
+
   /**
    * Live life-cycle events (`started`, `exited`, `removed`) of the containers that carry all of `filter.labels`,
    * in the order the engine reports them, from the moment iteration begins. When the stream drops it reconnects

@@ -73,6 +73,18 @@ export function describeNetworkContract(context: ContractContext): void {
       expect(await runtime.get(name)).toBeNull();
     });
 
+    it('lists the networks that carry every given label, and only those', async () => {
+      const runtime = context.runtime();
+      const name = uniqueName('listed');
+      const mark = { [TEST_LABEL]: context.runId(), 'gha-ephemeral.case': name };
+      await runtime.ensureNetwork(name, { labels: mark });
+      await runtime.ensureNetwork(uniqueName('other'), { labels: { [TEST_LABEL]: context.runId() } });
+      const listed = await runtime.listNetworks({ labels: mark });
+      expect(listed.map((network) => network.name)).toEqual([name]);
+      expect(listed[0]?.labels).toMatchObject(mark);
+      expect(Number.isNaN(Date.parse(listed[0]!.createdAt))).toBe(false);
+    });
+
     it('removes a network with a container still on it, idempotently, and the container runs on', async () => {
       const runtime = context.runtime();
       const name = uniqueName('private');
