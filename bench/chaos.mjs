@@ -22,14 +22,15 @@ import {
   stopProcess,
   waitForHttp,
   loadStackModules,
+  SHARED_TOKEN,
+  WEBHOOK_SECRET,
+  STAND_IN_IMAGE,
+  SELF_HOSTED_WORKFLOW,
+  API_KEY,
 } from './services.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const GITHUB_TOKEN = `ghp_${'ch4o'.repeat(9)}`;
-const SHARED_TOKEN = 'bench-shared-token-0123456789abcdef';
-const WEBHOOK_SECRET = 'bench-webhook-secret-0123456789abcdef';
-const STAND_IN_IMAGE = 'gha-ephemeral/stand-in-runner:local';
-const WORKFLOW = `name: CI\non: [push]\njobs:\n  build:\n    runs-on: self-hosted\n    steps:\n      - run: echo hi\n`;
 
 /** Settings from the environment. */
 export function chaosSettings(env = process.env) {
@@ -92,7 +93,7 @@ async function startStack(kit, simModule, settings) {
     sim.control.createRepo({
       owner: 'octo',
       name,
-      workflows: [{ path: '.github/workflows/ci.yml', content: WORKFLOW }],
+      workflows: [{ path: '.github/workflows/ci.yml', content: SELF_HOSTED_WORKFLOW }],
     });
   }
   const orchestratorId = kit.uniqueId('bench-chaos');
@@ -109,7 +110,7 @@ async function startStack(kit, simModule, settings) {
       ORCHESTRATOR_URL: `http://127.0.0.1:${orchestratorPort}`,
       ORCHESTRATOR_API_TOKEN: SHARED_TOKEN,
       GITHUB_WEBHOOK_SECRET: WEBHOOK_SECRET,
-      GATEWAY_API_KEYS: 'bench-api-key-0123456789abcdef',
+      GATEWAY_API_KEYS: API_KEY,
       LOG_FORMAT: 'json',
     }),
     orchestratorUrl: `http://127.0.0.1:${orchestratorPort}`,

@@ -15,13 +15,18 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
-import { freePort, startProcess, stopProcess, waitForHttp } from './services.mjs';
+import {
+  freePort,
+  startProcess,
+  stopProcess,
+  waitForHttp,
+  SHARED_TOKEN,
+  API_KEY,
+  STAND_IN_IMAGE,
+} from './services.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const GITHUB_TOKEN = `ghp_${'b3nch'.repeat(8)}`;
-const SHARED_TOKEN = 'bench-shared-token-0123456789abcdef';
-const API_KEY = 'bench-api-key-0123456789abcdef';
-const STAND_IN_IMAGE = 'gha-ephemeral/stand-in-runner:local';
 
 /** Settings from the environment. */
 export function benchSettings(env = process.env) {

@@ -38,6 +38,14 @@ export async function loadStackModules(root) {
   return { kit, simModule };
 }
 
+/** What every suite's services share: the orchestrator's API token, the gateway's key, the webhook secret, the runner image. */
+export const SHARED_TOKEN = 'bench-shared-token-0123456789abcdef';
+export const API_KEY = 'bench-api-key-0123456789abcdef';
+export const WEBHOOK_SECRET = 'bench-webhook-secret-0123456789abcdef';
+export const STAND_IN_IMAGE = 'gha-ephemeral/stand-in-runner:local';
+/** A workflow whose job wants a self-hosted runner: what discovery looks for. */
+export const SELF_HOSTED_WORKFLOW = `name: CI\non: [push]\njobs:\n  build:\n    runs-on: self-hosted\n    steps:\n      - run: echo hi\n`;
+
 /** A free TCP port on 127.0.0.1. */
 export async function freePort() {
   return new Promise((resolve, reject) => {
@@ -211,7 +219,7 @@ export async function startWebhookStack(root, kit, sim, options) {
     ORCHESTRATOR_URL: `http://127.0.0.1:${orchestratorPort}`,
     ORCHESTRATOR_API_TOKEN: sharedToken,
     GITHUB_WEBHOOK_SECRET: webhookSecret,
-    GATEWAY_API_KEYS: 'bench-api-key-0123456789abcdef',
+    GATEWAY_API_KEYS: API_KEY,
     LOG_LEVEL: logLevel,
     LOG_FORMAT: 'json',
   });

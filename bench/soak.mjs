@@ -25,13 +25,13 @@ import {
   waitForHttp,
   loadStackModules,
   tokenPresetEnv,
+  SHARED_TOKEN,
+  API_KEY,
+  STAND_IN_IMAGE,
 } from './services.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const GITHUB_TOKEN = `ghp_${'s0ak'.repeat(9)}`;
-const SHARED_TOKEN = 'bench-shared-token-0123456789abcdef';
-const API_KEY = 'bench-api-key-0123456789abcdef';
-const STAND_IN_IMAGE = 'gha-ephemeral/stand-in-runner:local';
 const PRESETS = {
   jit: {
     name: 'just-in-time (official image preset)',

@@ -16,15 +16,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { DockerStarts, envInt, loadStackModules, startWebhookStack } from './services.mjs';
+import {
+  DockerStarts,
+  envInt,
+  loadStackModules,
+  startWebhookStack,
+  SHARED_TOKEN,
+  WEBHOOK_SECRET,
+  STAND_IN_IMAGE,
+  SELF_HOSTED_WORKFLOW,
+} from './services.mjs';
 import { rawRuns } from './webhook.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const GITHUB_TOKEN = `ghp_${'w4rm'.repeat(9)}`;
-const SHARED_TOKEN = 'bench-shared-token-0123456789abcdef';
-const WEBHOOK_SECRET = 'bench-webhook-secret-0123456789abcdef';
-const STAND_IN_IMAGE = 'gha-ephemeral/stand-in-runner:local';
-const WORKFLOW = `name: CI\non: [push]\njobs:\n  build:\n    runs-on: self-hosted\n    steps:\n      - run: echo hi\n`;
 
 export function warmSettings(env = process.env) {
   return {
@@ -45,7 +50,7 @@ async function startStack(kit, simModule, settings) {
   sim.control.createRepo({
     owner: 'octo',
     name: 'bench',
-    workflows: [{ path: '.github/workflows/ci.yml', content: WORKFLOW }],
+    workflows: [{ path: '.github/workflows/ci.yml', content: SELF_HOSTED_WORKFLOW }],
   });
   const poolFile = join(mkdtempSync(join(tmpdir(), 'bench-warm-')), 'pools.yaml');
   writeFileSync(

@@ -21,13 +21,18 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { DockerStarts, loadStackModules, startWebhookStack, tokenPresetEnv } from './services.mjs';
+import {
+  DockerStarts,
+  loadStackModules,
+  startWebhookStack,
+  tokenPresetEnv,
+  SHARED_TOKEN,
+  WEBHOOK_SECRET,
+  STAND_IN_IMAGE,
+} from './services.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const GITHUB_TOKEN = `ghp_${'w3bh'.repeat(9)}`;
-const SHARED_TOKEN = 'bench-shared-token-0123456789abcdef';
-const WEBHOOK_SECRET = 'bench-webhook-secret-0123456789abcdef';
-const STAND_IN_IMAGE = 'gha-ephemeral/stand-in-runner:local';
 const LABELS = ['self-hosted', 'bench'];
 const WORKFLOW = `name: CI\non: [push]\njobs:\n  build:\n    runs-on: [self-hosted, bench]\n    steps:\n      - run: echo hi\n`;
 

@@ -59,6 +59,21 @@ async function stop(orchestrator: Process | undefined): Promise<void> {
   clearTimeout(timer);
 }
 
+/** A built orchestrator on 127.0.0.1:`port` against the simulator, stand-in runners on the host network. */
+function orchestratorEnv(sim: GitHubSim, orchestratorId: string, port: number): Record<string, string> {
+  return {
+    GITHUB_API_URL: sim.apiUrl,
+    GITHUB_RUNNER_TOKEN: TOKEN,
+    RUNNER_IMAGE: STAND_IN_RUNNER_IMAGE,
+    RUNNER_NETWORK: 'host',
+    ORCHESTRATOR_ID: orchestratorId,
+    ORCHESTRATOR_HOST: '127.0.0.1',
+    ORCHESTRATOR_PORT: String(port),
+    RUNNER_PURGE_INTERVAL: '5',
+    LOG_FORMAT: 'json',
+  };
+}
+
 const workflow = `name: CI\non: [push]\njobs:\n  build:\n    runs-on: self-hosted\n    steps:\n      - run: echo hi\n`;
 
 /** What a crash may leave that a restart must clean: read from Docker and the simulator. */
@@ -109,17 +124,9 @@ describe('crash at every step of a creation: a restart leaves nothing half-made 
         });
         const port = await freePort();
         const env = {
-          GITHUB_API_URL: sim.apiUrl,
-          GITHUB_RUNNER_TOKEN: TOKEN,
-          RUNNER_IMAGE: STAND_IN_RUNNER_IMAGE,
-          RUNNER_NETWORK: 'host',
-          ORCHESTRATOR_ID: orchestratorId,
-          ORCHESTRATOR_HOST: '127.0.0.1',
-          ORCHESTRATOR_PORT: String(port),
+          ...orchestratorEnv(sim, orchestratorId, port),
           AUTO_CREATE_RUNNERS: 'true',
           RUNNER_CHECK_INTERVAL: '2',
-          RUNNER_PURGE_INTERVAL: '5',
-          LOG_FORMAT: 'json',
           ...templateEnv,
         };
         const { jobId } = sim.control.queueJob({
@@ -160,17 +167,9 @@ describe('manual mode: a crash after a just-in-time registration', () => {
     const orchestratorId = uniqueId('crash-manual');
     const port = await freePort();
     const env = {
-      GITHUB_API_URL: sim.apiUrl,
-      GITHUB_RUNNER_TOKEN: TOKEN,
-      RUNNER_IMAGE: STAND_IN_RUNNER_IMAGE,
-      RUNNER_NETWORK: 'host',
-      ORCHESTRATOR_ID: orchestratorId,
+      ...orchestratorEnv(sim, orchestratorId, port),
       // Where the scopes runners were registered in are kept: the restart reads them back.
       ORCHESTRATOR_STATE_DIR: mkdtempSync(join(tmpdir(), 'gha-ephemeral-state-')),
-      ORCHESTRATOR_HOST: '127.0.0.1',
-      ORCHESTRATOR_PORT: String(port),
-      RUNNER_PURGE_INTERVAL: '5',
-      LOG_FORMAT: 'json',
     };
     let orchestrator = startOrchestrator({ ...env, GHA_EPHEMERAL_CRASH_AT: 'after-credentials' });
     try {
