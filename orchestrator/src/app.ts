@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { AppError } from '@gha-ephemeral/contract';
+import { AppError, type Runner } from '@gha-ephemeral/contract';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { frameworkErrorHandler } from '@gha-ephemeral/http-errors';
 import type { Logger } from '@gha-ephemeral/logging';
@@ -11,13 +11,15 @@ import { poolRoutes } from './http/pool-routes.js';
 import { runnerRoutes } from './http/runner-routes.js';
 import type { JobEvents } from './signals/job-events.js';
 import type { RepositoryVisibility } from './fleet/repository-visibility.js';
-import type { RunnerService } from './fleet/runner-service.js';
+import type { CreateRunnersCommand, RunnerService } from './fleet/runner-service.js';
 import { metricsRoutes } from './metrics/metrics-routes.js';
 import type { OrchestratorMetrics } from './metrics/orchestrator-metrics.js';
 
 export interface AppDeps {
   logger: Logger;
   runners: RunnerService;
+  /** Starts runners asked for through the API, through the capacity gate. */
+  startRunners: (command: CreateRunnersCommand) => Promise<Runner[]>;
   /** The public-repository rule of `POST /api/v1/runners`. */
   visibility: RepositoryVisibility;
   health: HealthCheck;
@@ -76,7 +78,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   await app.register(healthRoutes, { health: deps.health });
-  await app.register(runnerRoutes, { runners: deps.runners, visibility: deps.visibility });
+  await app.register(runnerRoutes, {
+    runners: deps.runners,
+    start: deps.startRunners,
+    visibility: deps.visibility,
+  });
   await app.register(poolRoutes, { runners: deps.runners });
   await app.register(jobEventRoutes, { events: deps.events });
   if (deps.metrics) await app.register(metricsRoutes, { metrics: deps.metrics });

@@ -5,6 +5,7 @@ import type { DiscoverySource } from './signals/discovery-source.js';
 import { JobPoller } from './signals/job-poller.js';
 import { toPlanPool } from './pools/pool.js';
 import { Reconciler } from './control/reconciler.js';
+import type { RunnerGate } from './control/runner-gate.js';
 import type { OrchestratorConfig } from './config.js';
 import type { AutoMode } from './loops.js';
 import type { RepositoryVisibility } from './fleet/repository-visibility.js';
@@ -16,6 +17,7 @@ export function createAutoMode(options: {
   config: OrchestratorConfig;
   github: GitHubPort & DiscoverySource;
   runners: RunnerService;
+  gate: RunnerGate;
   visibility: RepositoryVisibility;
   logger: Logger;
   nextPollDelayMs?: (baseMs: number) => number;
@@ -38,8 +40,8 @@ export function createAutoMode(options: {
     logger: logger.child({ component: 'reconciler' }),
     orchestratorId: config.ORCHESTRATOR_ID,
     pools: config.pools.map(toPlanPool),
+    gate: options.gate,
     limits: {
-      maxRunners: config.MAX_RUNNERS,
       startTimeoutMs: config.RUNNER_START_TIMEOUT * 1000,
       idleTimeoutMs: config.RUNNER_IDLE_TIMEOUT * 1000,
       maxIdleAgeMs: config.RUNNER_MAX_IDLE_AGE * 1000,

@@ -15,6 +15,8 @@ import type { SecretSink } from './fleet/registration-tokens.js';
 import { RepositoryVisibility } from './fleet/repository-visibility.js';
 import type { CrashStep, RunnerService } from './fleet/runner-service.js';
 import { composeFleet } from './fleet/compose-fleet.js';
+import { RunnerGate } from './control/runner-gate.js';
+import { startRequestedRunners } from './control/requested-runners.js';
 import { OrchestratorMetrics } from './metrics/orchestrator-metrics.js';
 import { startupWarnings } from './startup-warnings.js';
 import { removeFinishedRunners, singleFlight } from './control/finished-runners.js';
@@ -85,6 +87,11 @@ export async function createOrchestrator(
     },
   });
   const { runners } = fleet;
+  // The one capacity gate and book of runners in flight: the reconciler's creations and the API's go through it.
+  const gate = new RunnerGate(
+    { maxRunners: config.MAX_RUNNERS, poolMax: new Map(config.pools.map((pool) => [pool.name, pool.max])) },
+    Date.now,
+  );
   const health = new HealthCheck(runtime, github, deps.version);
   const visibility = new RepositoryVisibility({
     github,
@@ -97,6 +104,7 @@ export async function createOrchestrator(
         config,
         github,
         runners,
+        gate,
         visibility,
         logger: logger.child({ component: 'auto' }),
         nextPollDelayMs: (base) => github.suggestedPollDelayMs(base),
@@ -144,6 +152,7 @@ export async function createOrchestrator(
     metrics,
     logger,
     runners,
+    startRunners: (command) => startRequestedRunners(gate, runners, command),
     visibility,
     health,
     events,

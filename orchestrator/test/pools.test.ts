@@ -149,4 +149,29 @@ describe('runner pools (real engine, simulator, a pool file)', () => {
       await again.close();
     }
   });
+
+  it("holds the API's runners and the loop's to the pool's max, counted together", async () => {
+    const post = (count: number) =>
+      h.orchestrator.app.inject({
+        method: 'POST',
+        url: '/api/v1/runners',
+        payload: { repository: 'octo/app', pool: 'small', count },
+      });
+    const tooMany = await post(4);
+    expect(tooMany.statusCode).toBe(429);
+    expect(tooMany.json<{ message: string }>().message).toMatch(/Pool "small" has max 3/);
+    const two = await post(2);
+    expect(two.statusCode).toBe(201);
+    const second = await post(2);
+    expect(second.statusCode).toBe(429);
+    // The loop counts them too: of four small jobs, the two runners cover two, and one more fits under max 3.
+    const jobs = [1, 2, 3, 4].map(() => sim.control.queueJob({ repo: 'octo/app', labels: ['self-hosted', 'small'] }));
+    const { plan } = await pass(h);
+    expect(plan.actions.filter((a) => a.kind === 'create' && a.pool === 'small')).toHaveLength(1);
+    expect(plan.deferredJobs).toBe(1);
+    for (const runner of two.json<{ runners: { id: string }[] }>().runners) {
+      await h.orchestrator.app.inject({ method: 'DELETE', url: `/api/v1/runners/${runner.id}` });
+    }
+    for (const { jobId } of jobs) sim.control.cancelJob(jobId);
+  });
 });

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { QueuedJob } from '../signals/demand.js';
 import type { PlanPool } from './plan.js';
 import { Reconciler } from './reconciler.js';
+import { RunnerGate } from './runner-gate.js';
 import { InMemoryFleet } from './testing/in-memory-fleet.js';
 
 // The control loop against an in-memory fleet: what it starts and removes, pass after pass, with nothing but the
@@ -19,7 +20,8 @@ function reconcilerOver(fleet: InMemoryFleet, pools: PlanPool[], maxRunners = 10
     logger,
     orchestratorId: 'test',
     pools,
-    limits: { maxRunners, startTimeoutMs: 180_000, idleTimeoutMs: 300_000 },
+    gate: new RunnerGate({ maxRunners, poolMax: new Map(pools.map((p) => [p.name, p.max])) }, Date.now),
+    limits: { startTimeoutMs: 180_000, idleTimeoutMs: 300_000 },
   });
 }
 

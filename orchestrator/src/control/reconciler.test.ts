@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { CreateRunnersCommand, RunnerService } from '../fleet/runner-service.js';
 import { DemandBook } from '../signals/demand-book.js';
 import { Reconciler } from './reconciler.js';
+import { RunnerGate } from './runner-gate.js';
 
 // The reconciler's timing alone, on a clock the test moves: the runner service is a stand-in that lists what the
 // test says and records what it is asked to start (the real one is exercised end to end in orchestrator/test).
@@ -65,7 +66,8 @@ describe('Reconciler', () => {
       logger: createLogger({ service: 'test', level: 'ERROR' }).logger,
       orchestratorId: 'test',
       pools: [{ name: 'default', labels: POOL, max: 10, minIdle: 0, scope: null }],
-      limits: { maxRunners: 10, startTimeoutMs: 180_000, idleTimeoutMs: 300_000 },
+      gate: new RunnerGate({ maxRunners: 10, poolMax: new Map() }, Date.now),
+      limits: { startTimeoutMs: 180_000, idleTimeoutMs: 300_000 },
       jobReports: book,
     });
     try {

@@ -5,7 +5,7 @@ import type { RemovalReason } from '../metrics/runner-observer.js';
 import type { CreateRunnersCommand } from '../fleet/runner-service.js';
 import { CreationBackoff } from './creation-backoff.js';
 import { scopeKey, type ObservedRunner, type ScopeDemand } from '../signals/demand.js';
-import { CreationLedger } from './creation-ledger.js';
+import type { RunnerGate } from './runner-gate.js';
 import { planRunners, type Plan, type PlanAction, type PlanLimits, type PlanPool } from './plan.js';
 import { RunnerObservation, UNREPORTED_GRACE_MS } from './runner-observation.js';
 
@@ -47,7 +47,10 @@ export interface ReconcilerDeps {
   orchestratorId: string;
   /** The pools, in order: each job goes to the first that fits it. */
   pools: readonly PlanPool[];
-  limits: PlanLimits;
+  /** The planner's limits but `MAX_RUNNERS`, which is the gate's. */
+  limits: Omit<PlanLimits, 'maxRunners'>;
+  /** The one capacity gate and book of runners in flight, shared with the API's creations. */
+  gate: RunnerGate;
   /** What webhooks reported of runners and their jobs (the demand book); without them, polls alone. */
   jobReports?: JobReports;
   now?: () => number;
@@ -136,8 +139,8 @@ export class Reconciler {
   #lastNudgePlanned: Promise<unknown> = Promise.resolve();
   /** The nudged pass that has not started yet, which later nudges join. */
   #waitingNudge: Promise<PassResult> | null = null;
-  /** Runners being started, or started a moment ago, by job id. */
-  readonly #creations: CreationLedger;
+  /** Runners being started, or started a moment ago, by whichever path. */
+  readonly #creations: RunnerGate;
   /** The pass due when runners counted while their reports are awaited stop counting (see `#recheckLater`). */
   #recheck: NodeJS.Timeout | null = null;
   #stopped = false;
@@ -155,7 +158,7 @@ export class Reconciler {
     this.#deps = deps;
     this.#now = deps.now ?? Date.now;
     this.backoff = new CreationBackoff(this.#now);
-    this.#creations = new CreationLedger(this.#now);
+    this.#creations = deps.gate;
     this.#observation = new RunnerObservation(this.#now);
   }
 
@@ -279,7 +282,7 @@ export class Reconciler {
       demand,
       runners: [...listed, ...starting],
       pools: this.#deps.pools,
-      limits: this.#deps.limits,
+      limits: { ...this.#deps.limits, maxRunners: this.#deps.gate.limits.maxRunners },
       nowMs: this.#now(),
       takenUnreported,
     });
@@ -318,7 +321,7 @@ export class Reconciler {
     options.onPlanned?.();
     if (plan.deferredJobs > 0) {
       log.warn(
-        { category: 'WARNING', deferredJobs: plan.deferredJobs, maxRunners: this.#deps.limits.maxRunners },
+        { category: 'WARNING', deferredJobs: plan.deferredJobs, maxRunners: this.#deps.gate.limits.maxRunners },
         'MAX_RUNNERS reached: some queued jobs wait for a free runner slot',
       );
     }

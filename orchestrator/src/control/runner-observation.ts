@@ -1,6 +1,6 @@
 import { scopeFromTarget } from '@gha-ephemeral/github';
 import type { Runner } from '@gha-ephemeral/contract';
-import { addOne, CREATION_MEMORY_MS } from './creation-ledger.js';
+import { addOne, CREATION_MEMORY_MS } from './runner-gate.js';
 import { scopeKey, type ObservedRunner } from '../signals/demand.js';
 import { planKey } from './plan.js';
 import type { JobReports } from './reconciler.js';

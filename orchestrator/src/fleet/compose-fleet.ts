@@ -1,4 +1,3 @@
-import { Capacity } from './capacity.js';
 import { DEFAULT_DIND_IMAGE } from './dind-sidecar.js';
 import { GitHubRunnerDirectory } from './github-runner-directory.js';
 import { OrphanRegistrations } from '../control/orphan-registrations.js';
@@ -65,7 +64,6 @@ export function composeFleet(deps: RunnerServiceDeps): FleetParts {
     creatingNames: () => service!.creatingNames(),
   });
   service = new RunnerService(deps, {
-    capacity: new Capacity(settings.maxRunners),
     scopes: new ScopeJournal(deps.stateDir ?? null, settings.orchestratorId, logger),
     directory,
     reaper,

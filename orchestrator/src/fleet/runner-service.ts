@@ -2,7 +2,6 @@ import { AppError, type Runner } from '@gha-ephemeral/contract';
 import { scopeTarget, type GitHubPort, type GitHubScope } from '@gha-ephemeral/github';
 import type { RunnerContainer, RunnerRuntime } from '@gha-ephemeral/runtime-docker';
 import type { Logger } from '@gha-ephemeral/logging';
-import { Capacity } from './capacity.js';
 import { LABELS, ownerSelector, UNLABELLED_POOL } from './container-labels.js';
 import type { GitHubRunnerDirectory } from './github-runner-directory.js';
 import { deriveRunnerLabels, withImageDefaultLabel } from './labels.js';
@@ -83,7 +82,6 @@ function isLive(container: RunnerContainer): boolean {
 
 /** What the runner service works with, each made once by the composition root. */
 export interface RunnerServiceParts {
-  capacity: Capacity;
   scopes: ScopeJournal;
   directory: GitHubRunnerDirectory;
   reaper: RunnerReaper;
@@ -95,9 +93,6 @@ export interface RunnerServiceParts {
 export class RunnerService {
   readonly #deps: RunnerServiceDeps;
   readonly #settings: RunnerSettings;
-  readonly #capacity: Capacity;
-  /** `max` of each pool, by name. */
-  readonly #poolCapacities = new Map<string, Capacity>();
   readonly #directory: GitHubRunnerDirectory;
   readonly #reaper: RunnerReaper;
   readonly #orphans: OrphanRegistrations;
@@ -111,7 +106,6 @@ export class RunnerService {
   constructor(deps: RunnerServiceDeps, parts: RunnerServiceParts) {
     this.#deps = deps;
     this.#settings = deps.settings;
-    this.#capacity = parts.capacity;
     this.#scopes = parts.scopes;
     this.#directory = parts.directory;
     this.#reaper = parts.reaper;
@@ -132,15 +126,6 @@ export class RunnerService {
   /** The scopes this process has registered runners in (bounded; the newest are kept). */
   rememberedScopes(): GitHubScope[] {
     return this.#scopes.scopes();
-  }
-
-  #poolCapacity(pool: RunnerPool): Capacity {
-    let capacity = this.#poolCapacities.get(pool.name);
-    if (capacity === undefined) {
-      capacity = new Capacity(pool.max);
-      this.#poolCapacities.set(pool.name, capacity);
-    }
-    return capacity;
   }
 
   /** Deletes this orchestrator's registrations in `scopes` whose containers are gone (see `OrphanRegistrations`). */
@@ -174,39 +159,22 @@ export class RunnerService {
     return listed.filter((container) => container.labels[ROLE_LABEL] === undefined);
   }
 
+  /** The live runner containers, by name and pool: what the capacity gate counts. */
+  async liveRunners(signal?: AbortSignal): Promise<{ name: string; pool: string }[]> {
+    return (await this.containers(signal))
+      .filter(isLive)
+      .map((container) => ({ name: container.name, pool: poolOf(container) }));
+  }
+
   /**
    * Starts `count` runners for the scope, or none: if one fails, those already started are removed again and
-   * the error is thrown, so a client never has to clean up half of a request.
+   * the error is thrown, so a client never has to clean up half of a request. Capacity is the caller's: the
+   * gate admitted them (see `control/runner-gate.ts`).
    */
   async create(command: CreateRunnersCommand, signal?: AbortSignal): Promise<Runner[]> {
     const pool = this.pool(command.pool);
-    const live = async (inPool: boolean) =>
-      (await this.containers(signal))
-        .filter((container) => isLive(container) && (!inPool || poolOf(container) === pool.name))
-        .map((container) => container.name);
-    const poolReleases = await this.#poolCapacity(pool).reserve(command.count, () => live(true));
-    let globalReleases: ((createdName?: string) => void)[];
-    try {
-      globalReleases = await this.#capacity.reserve(command.count, () => live(false));
-    } catch (error) {
-      for (const release of poolReleases) release();
-      throw error;
-    }
-    const releases = globalReleases.map((release, index) => (created?: string) => {
-      release(created);
-      poolReleases[index]?.(created);
-    });
     const results = await Promise.allSettled(
-      releases.map(async (release) => {
-        let created: string | undefined;
-        try {
-          const runner = await this.#createOne(command, pool, signal);
-          created = runner.id;
-          return runner;
-        } finally {
-          release(created);
-        }
-      }),
+      Array.from({ length: command.count }, () => this.#createOne(command, pool, signal)),
     );
     const created = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
     const failure = results.find((result) => result.status === 'rejected');

@@ -9,7 +9,7 @@ import {
 import { scopeFromTarget } from '@gha-ephemeral/github';
 import type { FastifyPluginAsync } from 'fastify';
 import type { RepositoryVisibility } from '../fleet/repository-visibility.js';
-import type { RunnerService } from '../fleet/runner-service.js';
+import type { CreateRunnersCommand, RunnerService } from '../fleet/runner-service.js';
 
 /** Turns an API request body into the service's command. */
 function toCommand(body: CreateRunnersRequest) {
@@ -23,12 +23,14 @@ function toCommand(body: CreateRunnersRequest) {
 /** What the runner routes use. */
 export interface RunnerRoutesOptions {
   runners: RunnerService;
+  /** Starts runners through the capacity gate (see `control/requested-runners.ts`). */
+  start: (command: CreateRunnersCommand) => Promise<Runner[]>;
   /** Refuses a public repository (403) unless `ALLOW_PUBLIC_REPOSITORIES=true`. */
   visibility: Pick<RepositoryVisibility, 'ensureAllowed'>;
 }
 
 /** The runner routes of docs/api.md: reads under `/runners` and `/api/v1/runners`, writes under `/api/v1`. */
-export const runnerRoutes: FastifyPluginAsync<RunnerRoutesOptions> = async (app, { runners, visibility }) => {
+export const runnerRoutes: FastifyPluginAsync<RunnerRoutesOptions> = async (app, { runners, start, visibility }) => {
   for (const prefix of ['', '/api/v1']) {
     app.get(`${prefix}/runners`, async (): Promise<RunnerList> => {
       const list = await runners.list();
@@ -45,7 +47,7 @@ export const runnerRoutes: FastifyPluginAsync<RunnerRoutesOptions> = async (app,
     const command = toCommand(body);
     await visibility.ensureAllowed(command.scope);
     // Not tied to the client's connection: a runner half made because a client went away would be worse.
-    const created = await runners.create(command);
+    const created = await start(command);
     const response: CreateRunnersResponse = { runners: created };
     return reply.status(201).send(response);
   });
