@@ -2,6 +2,7 @@ import type { AppRegistry } from './apps/app-registry.js';
 import type { FaultSet } from './control/faults.js';
 import type { RequestCounter } from './control/counters.js';
 import type { RunnerService } from './engine/runner-service.js';
+import type { ScaleSetService } from './engine/scale-sets/scale-set-service.js';
 import type { SimStore } from './state/store.js';
 import type { WebhookHub } from './webhooks/webhook-hub.js';
 
@@ -9,6 +10,8 @@ import type { WebhookHub } from './webhooks/webhook-hub.js';
 export interface SimContext {
   store: SimStore;
   runnerService: RunnerService;
+  /** The Actions service's runner scale sets (sessions, message queues, assignment). */
+  scaleSets: ScaleSetService;
   faults: FaultSet;
   counter: RequestCounter;
   webhooks: WebhookHub;

@@ -5,6 +5,7 @@ import type { SimControl } from './control/sim-control.js';
 import { registerControlRoutes } from './routes/control-routes.js';
 import { restApi } from './routes/rest/index.js';
 import { registerRunnerServiceRoutes } from './routes/runner-service.js';
+import { actionsService } from './routes/actions/index.js';
 
 /** Options of {@link buildSimApp}. */
 export interface BuildSimAppOptions {
@@ -14,8 +15,8 @@ export interface BuildSimAppOptions {
 }
 
 /**
- * Wires the simulator's HTTP surface: the REST API at `/` and `/api/v3`, the runner service at `/_runner`
- * and the control API at `/_sim`. Never listens.
+ * Wires the simulator's HTTP surface: the REST API at `/` and `/api/v3`, the runner service at `/_runner`,
+ * the Actions service's scale-set API at `/_runner/_apis` and the control API at `/_sim`. Never listens.
  */
 export function buildSimApp(
   ctx: SimContext,
@@ -45,6 +46,7 @@ export function buildSimApp(
   void app.register(restApi(ctx));
   void app.register(restApi(ctx), { prefix: '/api/v3' });
   void app.register(async (scope) => registerRunnerServiceRoutes(scope, ctx));
+  void app.register(actionsService(ctx), { prefix: '/_runner/_apis' });
   void app.register(async (scope) => registerControlRoutes(scope, control));
   return app;
 }

@@ -18,3 +18,9 @@ export type { StandInRunnerOptions, StandInRunnerResult } from '@gha-ephemeral/s
 export { parseTokens } from './env-tokens.js';
 export { signWebhookBody } from './webhooks/sign.js';
 export type { AppSpec } from './apps/app-registry.js';
+export type { ScaleSetSessionView, ScaleSetView } from './control/scale-set-views.js';
+export type { ActionsServiceOptions } from './state/actions-options.js';
+export type { JobMessage, JobMessageType } from './state/scale-set-types.js';
+export type { ScaleSetStatistics } from './engine/scale-sets/statistics.js';
+export type { AdminJwtClaims } from './engine/admin-jwt.js';
+export { readAdminJwtClaims } from './engine/admin-jwt.js';

@@ -7,6 +7,7 @@ import { FaultSet } from './control/faults.js';
 import { SimControl } from './control/sim-control.js';
 import type { TokenInfo } from './control/seeding.js';
 import { RunnerService } from './engine/runner-service.js';
+import { ScaleSetService } from './engine/scale-sets/scale-set-service.js';
 import { applySeed } from './seed.js';
 import type { SimSeed } from './seed.js';
 import { SimStore } from './state/store.js';
@@ -60,11 +61,13 @@ export async function startGitHubSim(options: GitHubSimOptions = {}): Promise<Gi
   const publicUrl = options.publicUrl?.replace(/\/+$/, '');
   // Webhook payloads are built outside any request, so their URLs use the public URL or the bound address.
   let origin = publicUrl ?? 'http://127.0.0.1';
+  const runnerService = new RunnerService(store);
   const ctx: SimContext = {
     store,
     apps: new AppRegistry(store),
     webhooks: new WebhookHub(store, () => ({ api: `${origin}/api/v3`, web: origin })),
-    runnerService: new RunnerService(store),
+    runnerService,
+    scaleSets: new ScaleSetService(store, runnerService),
     faults: new FaultSet(),
     counter: new RequestCounter(),
     publicUrl,
@@ -85,6 +88,7 @@ export async function startGitHubSim(options: GitHubSimOptions = {}): Promise<Gi
     Math.max(50, Math.min(1000, store.settings.offlineAfterMs / 4)),
   );
   sweeper.unref();
+  const scaleSetSweeper = startScaleSetSweeper(ctx);
   const shownHost =
     host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   const url = `${options.tls ? 'https' : 'http'}://${shownHost}:${port}`;
@@ -96,10 +100,31 @@ export async function startGitHubSim(options: GitHubSimOptions = {}): Promise<Gi
     app,
     async close() {
       clearInterval(sweeper);
+      scaleSetSweeper.stop();
+      ctx.scaleSets.close();
       ctx.webhooks.close();
       // Wakes every long poll so it answers before the server closes.
       store.changed();
       await app.close();
     },
   };
+}
+
+/**
+ * Runs the scale-set sweep (idle sessions, assignment timeouts) at a pace that follows the current options,
+ * so a test that shortens the timeouts sees them honoured within a fraction of their length.
+ */
+function startScaleSetSweeper(ctx: SimContext): { stop(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  const schedule = (): void => {
+    const { assignTimeoutMs, sessionIdleTimeoutMs } = ctx.store.actions;
+    const every = Math.max(20, Math.min(1000, Math.min(assignTimeoutMs, sessionIdleTimeoutMs) / 4));
+    timer = setTimeout(() => {
+      ctx.scaleSets.sweep();
+      schedule();
+    }, every);
+    timer.unref();
+  };
+  schedule();
+  return { stop: () => clearTimeout(timer) };
 }

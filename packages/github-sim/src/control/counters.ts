@@ -16,11 +16,13 @@ export interface RequestCounts extends RouteCounts {
   byRoute: Record<string, RouteCounts>;
   /** By the `X-GitHub-Api-Version` the client sent (`none` when it sent none). */
   apiVersions: Record<string, number>;
+  /** Actions service message long polls open right now, by scale set id. */
+  openLongPolls: Record<string, number>;
 }
 
 const zero = (): RouteCounts => ({ total: 0, charged: 0, conditional: 0, notModified: 0 });
 
-/** Counts REST requests, overall and per route. */
+/** Counts REST and Actions service requests, overall and per route. */
 export class RequestCounter {
   private totals = zero();
   private byRoute = new Map<string, RouteCounts>();
@@ -42,12 +44,13 @@ export class RequestCounter {
     this.versions.set(version, (this.versions.get(version) ?? 0) + 1);
   }
 
-  /** A snapshot of the counts. */
-  snapshot(): RequestCounts {
+  /** A snapshot of the counts, with the open long polls the caller knows of. */
+  snapshot(openLongPolls: Record<string, number> = {}): RequestCounts {
     return {
       ...this.totals,
       byRoute: Object.fromEntries([...this.byRoute].map(([k, v]) => [k, { ...v }])),
       apiVersions: Object.fromEntries(this.versions),
+      openLongPolls,
     };
   }
 

@@ -1,4 +1,7 @@
-/** Which requests a fault applies to. Both fields are optional; a fault without a match applies to every REST call. */
+/**
+ * Which requests a fault applies to. Both fields are optional; a fault without a match applies to every REST call.
+ * Actions service calls (`/_runner/_apis/...`) are hit only by faults whose `path` matches them.
+ */
 export interface FaultMatch {
   /** HTTP method, case-insensitive. */
   method?: string;
@@ -74,16 +77,21 @@ export class FaultSet {
 
   /**
    * Takes the first armed fault matching the request whose kind is one of `kinds`, consuming one use.
-   * Delays and answers are taken separately so a delay can precede an error.
+   * Delays and answers are taken separately so a delay can precede an error. With `pathRequired` (the
+   * Actions service) only faults whose `match.path` matches apply, so REST faults never hit a listener.
    */
   take(
     kinds: readonly FaultSpec['kind'][],
     method: string,
     path: string,
     route: string,
+    options: { pathRequired?: boolean } = {},
   ): FaultSpec | undefined {
     const fault = this.faults.find(
-      (f) => kinds.includes(f.spec.kind) && matches(f.spec.match, method, path, route),
+      (f) =>
+        kinds.includes(f.spec.kind) &&
+        (!options.pathRequired || f.spec.match?.path !== undefined) &&
+        matches(f.spec.match, method, path, route),
     );
     if (!fault) return undefined;
     fault.remaining -= 1;

@@ -12,6 +12,10 @@ import type { FaultSpec } from './faults.js';
 import { installationTokenView, jobView, runnerView } from './views.js';
 import type { InstallationTokenView, JobView, RunnerView, ScopeRef } from './views.js';
 import { waitFor } from './wait-for.js';
+import { scaleSetView } from './scale-set-views.js';
+import type { ScaleSetView } from './scale-set-views.js';
+import { actionsOptionsProblems } from '../state/actions-options.js';
+import type { ActionsServiceOptions } from '../state/actions-options.js';
 import type { WaitOptions } from './wait-for.js';
 
 /** The in-process control of a simulator: seed state, queue jobs, watch runners, inject faults, read counts. */
@@ -178,9 +182,9 @@ export class SimControl {
     return true;
   }
 
-  /** REST request counts since the last reset. */
+  /** REST and Actions service request counts since the last reset, and the long polls open now. */
   requestCounts(): RequestCounts {
-    return this.ctx.counter.snapshot();
+    return this.ctx.counter.snapshot(this.ctx.scaleSets.openPolls());
   }
 
   /** Resets the request counts. */
@@ -241,6 +245,47 @@ export class SimControl {
   /** Resolves when every queued webhook delivery has been attempted. */
   webhooksIdle(): Promise<void> {
     return this.ctx.webhooks.idle();
+  }
+
+  /** The runner scale sets, with sessions, queues, open polls, last max capacity and statistics. */
+  listScaleSets(): ScaleSetView[] {
+    const { store, scaleSets } = this.ctx;
+    return [...store.scaleSets.values()].map((s) => scaleSetView(store, scaleSets.sessions, s));
+  }
+
+  /** One scale set by id, or undefined. */
+  getScaleSet(id: number): ScaleSetView | undefined {
+    return this.listScaleSets().find((s) => s.id === id);
+  }
+
+  /** The Actions service options now. */
+  scaleSetOptions(): ActionsServiceOptions {
+    return { ...this.ctx.store.actions };
+  }
+
+  /** Changes Actions service options (timings, `mode`); later tokens, polls and assignments follow them. */
+  setScaleSetOptions(patch: Partial<ActionsServiceOptions>): ActionsServiceOptions {
+    const problems = actionsOptionsProblems(patch);
+    if (problems.length > 0) throw new SimInputError(problems.join('; '));
+    Object.assign(this.ctx.store.actions, patch);
+    this.ctx.store.changed();
+    return this.scaleSetOptions();
+  }
+
+  /** Makes every Actions service admin token expire now; returns how many were live. */
+  expireAdminTokens(): number {
+    return this.ctx.runnerService.expireAdminTokens();
+  }
+
+  /** Makes message queue tokens expire now (of one scale set, or all); returns how many. */
+  expireQueueTokens(scaleSetId?: number): number {
+    return this.ctx.scaleSets.sessions.expireQueueTokens(scaleSetId);
+  }
+
+  /** Ends a scale set's session as GitHub would after a failure; its polls get 401. False when none. */
+  endScaleSetSession(scaleSetId: number): boolean {
+    const scaleSet = this.ctx.store.scaleSets.get(scaleSetId);
+    return scaleSet ? this.ctx.scaleSets.sessions.end(scaleSet) : false;
   }
 
   /** Resolves with the predicate's first truthy value, re-checked on every change (and every 100 ms). */

@@ -18,6 +18,8 @@ export interface JobView {
   startedAt: string | null;
   completedAt: string | null;
   durationMs: number;
+  /** The job's current runner scale set request, or null when it is left to ordinary runners. */
+  scaleSet: { scaleSetId: number; runnerRequestId: number; state: string; attempt: number } | null;
 }
 
 /** A runner as the control API shows it. */
@@ -35,6 +37,8 @@ export interface RunnerView {
   jobId: number | null;
   configuredBy: 'jit' | 'registration';
   createdAt: string;
+  /** The runner scale set it belongs to, or null. */
+  scaleSetId: number | null;
 }
 
 /** An installation token minted by `POST /app/installations/{id}/access_tokens` (never the token itself). */
@@ -71,6 +75,14 @@ export function jobView(store: SimStore, job: SimJob): JobView {
     startedAt: job.startedAt,
     completedAt: job.completedAt,
     durationMs: job.durationMs,
+    scaleSet: job.scaleSet
+      ? {
+          scaleSetId: job.scaleSet.scaleSetId,
+          runnerRequestId: job.scaleSet.runnerRequestId,
+          state: job.scaleSet.state,
+          attempt: job.scaleSet.attempt,
+        }
+      : null,
   };
 }
 
@@ -91,6 +103,7 @@ export function runnerView(store: SimStore, runner: SimRunner): RunnerView {
     jobId: runner.jobId,
     configuredBy: runner.configuredBy,
     createdAt: runner.createdAt,
+    scaleSetId: runner.scaleSetId,
   };
 }
 

@@ -172,6 +172,7 @@ export function queueRun(store: SimStore, spec: QueueRunSpec): { run: SimRun; jo
       cancelRequested: false,
       steps: normalizeSteps(j.steps),
       log: null,
+      scaleSet: null,
     };
     store.jobs.set(job.id, job);
     return job;
@@ -211,6 +212,10 @@ export function runnerMatchesJob(store: SimStore, runner: SimRunner, job: SimJob
       ? scopeKey(runner.scope) === `repo:${repoKey(repo.owner, repo.name)}`
       : runner.scope.org.toLowerCase() === repo.owner.toLowerCase();
   if (!inScope) return false;
+  // A scale set's runners take only the jobs assigned to their set, and such jobs go to nobody else.
+  if (runner.scaleSetId !== null || job.scaleSet) {
+    return job.scaleSet?.state === 'assigned' && job.scaleSet.scaleSetId === runner.scaleSetId;
+  }
   const have = new Set(runner.labels.map((l) => l.name.toLowerCase()));
   return job.labels.every((l) => have.has(l.toLowerCase()));
 }

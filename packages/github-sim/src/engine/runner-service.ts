@@ -10,6 +10,7 @@ import { scopeKey } from '../state/store.js';
 import type { SimStore } from '../state/store.js';
 import type { IssuedToken, JobConclusion, RunnerScope, SimRunner, SimSession } from '../state/types.js';
 import { buildLabels } from './labels.js';
+import { signAdminJwt } from './admin-jwt.js';
 import { assignJob, completeJob, runnerMatchesJob } from './jobs.js';
 
 /** An error of the runner service, with the HTTP status and a stable code the stand-in runner branches on. */
@@ -41,6 +42,8 @@ export interface NewRunner {
   runnerGroupId: number;
   workFolder: string;
   configuredBy: SimRunner['configuredBy'];
+  /** The runner scale set it belongs to (Actions service `generatejitconfig`). */
+  scaleSetId?: number;
 }
 
 const HOUR_MS = 3_600_000;
@@ -57,13 +60,34 @@ const RESULT_TO_CONCLUSION: Record<JobResult, JobConclusion> = {
  * jobs, completion, and the sweep that turns silent runners offline.
  */
 export class RunnerService {
+  /** Signs the admin JWTs; a fresh key per simulator, so tokens of another simulator never pass. */
+  private readonly adminKey = randomHex(32);
+
   constructor(private readonly store: SimStore) {}
 
-  /** Issues a registration, remove or runner-admin token for a scope, valid for one hour. */
+  /**
+   * Issues a registration or remove token (one hour) or a runner-admin token for a scope. The admin token is
+   * a JWT whose `exp` clients read to refresh it; it lives `adminTokenLifetimeMs` (default one hour).
+   */
   issueToken(kind: IssuedToken['kind'], scope: RunnerScope): IssuedToken {
-    const issued: IssuedToken = { token: randomToken(), kind, scope, expiresAt: Date.now() + HOUR_MS };
+    const now = Date.now();
+    const admin = kind === 'runner-admin';
+    const expiresAt = now + (admin ? this.store.actions.adminTokenLifetimeMs : HOUR_MS);
+    const token = admin ? signAdminJwt(this.adminKey, scope, now, expiresAt) : randomToken();
+    const issued: IssuedToken = { token, kind, scope, expiresAt };
     this.store.issued.set(issued.token, issued);
     return issued;
+  }
+
+  /** Makes every runner-admin token expire now (clients must trade a registration token again). */
+  expireAdminTokens(): number {
+    let count = 0;
+    for (const issued of this.store.issued.values()) {
+      if (issued.kind !== 'runner-admin' || issued.expiresAt <= Date.now()) continue;
+      issued.expiresAt = Date.now() - 1;
+      count += 1;
+    }
+    return count;
   }
 
   /** Finds a live issued token of one of `kinds`, or undefined when unknown or expired. */
@@ -101,6 +125,7 @@ export class RunnerService {
       session: null,
       configuredBy: spec.configuredBy,
       os: spec.configuredBy === 'jit' ? 'unknown' : 'Linux',
+      scaleSetId: spec.scaleSetId ?? null,
     };
     this.store.runners.set(runner.id, runner);
     this.store.changed();

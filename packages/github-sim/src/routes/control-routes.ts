@@ -7,6 +7,7 @@ import type { FaultSpec } from '../control/faults.js';
 import type { QueueRunSpec } from '../engine/jobs.js';
 import { SimInputError } from '../engine/errors.js';
 import type { ScopeRef } from '../control/views.js';
+import { registerScaleSetControlRoutes } from './control-scale-set-routes.js';
 
 type Body = Record<string, unknown>;
 const idOf = (params: unknown, name = 'id'): number => Number((params as Record<string, string>)[name]);
@@ -132,6 +133,8 @@ export function registerControlRoutes(app: FastifyInstance, control: SimControl)
     control.redeliverWebhook((request.params as { guid: string }).guid);
     return reply.code(202).send({});
   });
+
+  registerScaleSetControlRoutes(app, control);
 
   app.post('/_sim/rate-limit', async (request, reply) => {
     const { token, ...rest } = request.body as {

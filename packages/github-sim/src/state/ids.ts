@@ -5,7 +5,9 @@ export class IdSequences {
   private readonly next = new Map<string, number>();
 
   /** Returns the next id of `kind`. */
-  take(kind: 'account' | 'repo' | 'workflow' | 'run' | 'job' | 'runner' | 'label'): number {
+  take(
+    kind: 'account' | 'repo' | 'workflow' | 'run' | 'job' | 'runner' | 'label' | 'scaleSet' | 'runnerRequest',
+  ): number {
     const start = {
       account: 1000,
       repo: 100_000,
@@ -14,6 +16,8 @@ export class IdSequences {
       job: 25_000_000,
       runner: 1,
       label: 1000,
+      scaleSet: 1,
+      runnerRequest: 70_000,
     };
     const value = this.next.get(kind) ?? start[kind];
     this.next.set(kind, value + 1);

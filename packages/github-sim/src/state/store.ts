@@ -1,4 +1,7 @@
 import { IdSequences, gitBlobSha, randomHex } from './ids.js';
+import { defaultActionsOptions } from './actions-options.js';
+import type { ActionsServiceOptions } from './actions-options.js';
+import type { SimScaleSet } from './scale-set-types.js';
 import type {
   IssuedToken,
   RunnerScope,
@@ -49,6 +52,9 @@ export class SimStore {
   readonly jobs = new Map<number, SimJob>();
   readonly runners = new Map<number, SimRunner>();
   readonly issued = new Map<string, IssuedToken>();
+  readonly scaleSets = new Map<number, SimScaleSet>();
+  /** Timings and mode of the Actions service (scale sets); changed through the control API. */
+  readonly actions: ActionsServiceOptions = defaultActionsOptions();
   private readonly listeners = new Set<() => void>();
   private readonly jobListeners = new Set<JobEventListener>();
 

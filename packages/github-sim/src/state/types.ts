@@ -1,3 +1,5 @@
+import type { ScaleSetJobRequest } from './scale-set-types.js';
+
 /** Status of a workflow job or run, as GitHub spells it. */
 export type JobStatus = 'queued' | 'in_progress' | 'completed' | 'waiting' | 'requested' | 'pending';
 
@@ -117,6 +119,8 @@ export interface SimJob {
   steps: { name: string; run: string }[] | null;
   /** The log the runner reported with the job's end, or null. */
   log: string | null;
+  /** Set while (and after) the job is assigned to a runner scale set; null for ordinary runners' jobs. */
+  scaleSet: ScaleSetJobRequest | null;
 }
 
 /** Where a runner is registered. */
@@ -157,6 +161,8 @@ export interface SimRunner {
   os: 'Linux' | 'unknown';
   /** JIT runners and registered runners alike; kept for the control API. */
   configuredBy: 'jit' | 'registration';
+  /** The runner scale set it belongs to (it then takes only jobs assigned to that set), or null. */
+  scaleSetId: number | null;
 }
 
 /** A token issued by the registration-token and remove-token endpoints, or a runner-service admin token. */

@@ -9,7 +9,8 @@ import { parseScopeUrl } from './runner-scope.js';
 /**
  * `POST {api}/actions/runner-registration`, what `config.sh` calls first: it trades a registration (or
  * remove) token, sent as `Authorization: RemoteAuth <token>`, for the runner service's URL and a
- * short-lived admin token. A token that is unknown, expired or for another scope is a 404, as on GitHub.
+ * short-lived admin token (a JWT; its `exp` tells clients when to refresh). A token that is unknown, expired
+ * or for another scope is a 404, as on GitHub.
  */
 export function registerRunnerRegistrationRoute(app: FastifyInstance, ctx: SimContext): void {
   app.post('/actions/runner-registration', { config: { auth: 'none' } }, async (request, reply) => {
@@ -29,8 +30,8 @@ export function registerRunnerRegistrationRoute(app: FastifyInstance, ctx: SimCo
     if (!scope || !issued || scopeKey(issued.scope) !== scopeKey(scope)) throw notFound();
     const admin = ctx.runnerService.issueToken('runner-admin', issued.scope);
     const answer: RunnerRegistrationResponse = {
-      // The runner just reached us at this origin, so the runner service is there too (publicUrl aside).
-      url: `${originOf(request, undefined)}/_runner`,
+      // The Actions service base URL: where the caller reached us, or the public URL when one is set.
+      url: `${originOf(request, ctx.publicUrl)}/_runner`,
       token: admin.token,
       token_schema: 'OAuthAccessToken',
     };
