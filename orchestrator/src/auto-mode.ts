@@ -6,6 +6,7 @@ import { JobPoller } from './signals/job-poller.js';
 import { toPlanPool } from './pools/pool.js';
 import { Reconciler } from './control/reconciler.js';
 import type { RunnerGate } from './control/runner-gate.js';
+import type { ScaleSetParts } from './scale-sets.js';
 import type { OrchestratorConfig } from './config.js';
 import type { AutoMode } from './loops.js';
 import type { RepositoryVisibility } from './fleet/repository-visibility.js';
@@ -21,6 +22,8 @@ export function createAutoMode(options: {
   visibility: RepositoryVisibility;
   logger: Logger;
   nextPollDelayMs?: (baseMs: number) => number;
+  /** The scale-set parts, when some pools are scale sets. */
+  scaleSets?: ScaleSetParts | null;
 }): AutoMode {
   const { config, github, runners, logger } = options;
   const poller = new JobPoller({
@@ -41,15 +44,25 @@ export function createAutoMode(options: {
     orchestratorId: config.ORCHESTRATOR_ID,
     pools: config.pools.map(toPlanPool),
     gate: options.gate,
+    ...(options.scaleSets ? { scaleSets: options.scaleSets.demand } : {}),
     limits: {
       startTimeoutMs: config.RUNNER_START_TIMEOUT * 1000,
       idleTimeoutMs: config.RUNNER_IDLE_TIMEOUT * 1000,
       maxIdleAgeMs: config.RUNNER_MAX_IDLE_AGE * 1000,
     },
   });
+  const listeners = options.scaleSets?.listeners(() => {
+    void reconciler.nudge(() => book.demand()).catch(() => undefined);
+  });
+  // Scale sets are told their jobs by GitHub: polls are for the other pools only.
+  const polls = config.pools.some((pool) => pool.scaleSet === null);
+  if (!polls) logger.info({}, 'every pool is a runner scale set: no polling for queued jobs');
   return {
     poller,
     reconciler,
+    listeners: listeners ?? [],
+    polls,
+    scaleSetScopes: options.scaleSets?.scopes ?? [],
     book,
     checkIntervalMs: config.RUNNER_CHECK_INTERVAL * 1000,
     ...(options.nextPollDelayMs ? { nextPollDelayMs: options.nextPollDelayMs } : {}),

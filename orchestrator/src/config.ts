@@ -239,6 +239,14 @@ export function loadOrchestratorConfig(
       const compiled = compileTemplate(runnerenv, command ?? [], entrypoint);
       template = compiled.template;
       pools = checkPools(config, runnerenv, command, entrypoint, ctx);
+      const scaleSet = pools.find((pool) => pool.scaleSet !== null);
+      if (scaleSet !== undefined && config.AUTO_CREATE_RUNNERS !== true) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['AUTO_CREATE_RUNNERS'],
+          message: `must be true: pool "${scaleSet.name}" is a scale set, whose runners the orchestrator starts as GitHub assigns jobs`,
+        });
+      }
       for (const problem of compiled.problems) {
         ctx.addIssue({ code: 'custom', path: [problem.variable], message: problem.message });
       }

@@ -1,7 +1,10 @@
+import type { GitHubScope } from '@gha-ephemeral/github';
 import type { Logger } from '@gha-ephemeral/logging';
+import { sleep } from '@gha-ephemeral/primitives';
 import type { DemandBook } from './signals/demand-book.js';
 import type { JobPoller } from './signals/job-poller.js';
 import type { Reconciler } from './control/reconciler.js';
+import type { ScaleSetListener } from './signals/scale-set-listener.js';
 import type { RunnerService } from './fleet/runner-service.js';
 import { runUpkeep } from './control/upkeep.js';
 import type { OrphanRegistrations } from './control/orphan-registrations.js';
@@ -10,20 +13,6 @@ import type { RunnerReaper } from './fleet/runner-reaper.js';
 export interface Loops {
   /** Stops every loop and waits for the current pass to end. */
   stop(): Promise<void>;
-}
-
-/** Waits `ms` or until `signal` aborts, whichever is first. */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
 
 /**
@@ -54,6 +43,12 @@ export interface AutoMode {
   reconciler: Reconciler;
   /** Queued jobs from both the poller and webhooks. */
   book: DemandBook;
+  /** One per scale-set pool: GitHub's word on what each needs. */
+  listeners: readonly ScaleSetListener[];
+  /** False when every pool is a scale set: the check loop then only reconciles. */
+  polls: boolean;
+  /** The scopes scale sets are registered in: the purge looks for orphaned registrations there too. */
+  scaleSetScopes: readonly GitHubScope[];
   checkIntervalMs: number;
   /** The delay before the next poll given GitHub's rate limit (grows as the remaining budget falls). */
   nextPollDelayMs?: (baseMs: number) => number;
@@ -82,7 +77,8 @@ export function startLoops(options: {
   const { signal } = controller;
   const { runners, logger, auto } = options;
   // The purge removes runners only once a poll has told it what is queued (or when no check loop runs here).
-  let polled = options.autoCheck === false;
+  let polled = options.autoCheck === false || auto?.polls === false;
+  const listening = (auto?.listeners ?? []).map((listener) => listener.run(signal));
 
   const watch = (async () => {
     while (!signal.aborted) {
@@ -107,7 +103,10 @@ export function startLoops(options: {
         orphans: options.orphans,
         logger,
         startTimeoutMs: options.startTimeoutMs,
-        extraScopes: auto?.book.demand().map((entry) => entry.scope) ?? [],
+        extraScopes: [
+          ...(auto?.book.demand().map((entry) => entry.scope) ?? []),
+          ...(auto?.scaleSetScopes ?? []),
+        ],
         signal,
       });
       if (result.ended + result.stuck + result.orphans > 0)
@@ -133,12 +132,14 @@ export function startLoops(options: {
           logger,
           'check',
           async () => {
-            const started = Date.now();
-            const demand = await auto.poller.poll(signal);
-            auto.book.replace(demand, started);
-            polled = true;
-            const queued = demand.reduce((sum, d) => sum + d.jobs.length, 0);
-            logger.debug({ category: 'MONITOR', queued, scopes: demand.length }, 'polled queued jobs');
+            if (auto.polls) {
+              const started = Date.now();
+              const demand = await auto.poller.poll(signal);
+              auto.book.replace(demand, started);
+              polled = true;
+              const queued = demand.reduce((sum, d) => sum + d.jobs.length, 0);
+              logger.debug({ category: 'MONITOR', queued, scopes: demand.length }, 'polled queued jobs');
+            }
             await auto.reconciler.reconcile(() => auto.book.demand(), { signal });
           },
         )
@@ -147,7 +148,7 @@ export function startLoops(options: {
     async stop() {
       controller.abort();
       auto?.reconciler.stop();
-      await Promise.allSettled([watch, sweep, retry, check]);
+      await Promise.allSettled([watch, sweep, retry, check, ...listening]);
     },
   };
 }

@@ -17,6 +17,8 @@ import type { CrashStep, RunnerService } from './fleet/runner-service.js';
 import { composeFleet } from './fleet/compose-fleet.js';
 import { RunnerGate } from './control/runner-gate.js';
 import { startRequestedRunners } from './control/requested-runners.js';
+import { composeScaleSets } from './scale-sets.js';
+import type { ScaleSetDemand } from './signals/scale-set-demand.js';
 import { OrchestratorMetrics } from './metrics/orchestrator-metrics.js';
 import { startupWarnings } from './startup-warnings.js';
 import { removeFinishedRunners, singleFlight } from './control/finished-runners.js';
@@ -31,6 +33,8 @@ export interface Orchestrator {
   metrics: OrchestratorMetrics;
   /** Automatic mode's poller and reconciler, when `AUTO_CREATE_RUNNERS=true`. */
   auto: AutoMode | null;
+  /** The scale-set listeners' demand and states, when some pools are scale sets. */
+  scaleSets: ScaleSetDemand | null;
   /**
    * Starts the background loops; `stop()` on the result ends them. `autoCheck: false` leaves out automatic
    * mode's polling loop, for tests that run its passes themselves.
@@ -55,6 +59,8 @@ export interface OrchestratorDeps {
    * (5 minutes). Tests shorten it along with the simulator's token lifetime instead of waiting an hour.
    */
   appTokenRefreshMarginMs?: number;
+  /** How long a scale-set listener waits while another holds the session (tests shorten the 30 s). */
+  scaleSetConflictRetryMs?: number;
 }
 
 /** The composition root: builds the real adapters from the configuration and wires everything together. */
@@ -68,6 +74,14 @@ export async function createOrchestrator(
   const removals = deps.github ?? clients!.removals;
   const runtime = deps.runtime ?? new DockerRuntime({ logger: logger.child({ component: 'docker' }) });
   const metrics = deps.metrics ?? new OrchestratorMetrics();
+  const userAgent = `gha-ephemeral-runners/${deps.version}`;
+  const scaleSets = composeScaleSets({
+    config,
+    github,
+    logger: logger.child({ component: 'scale-set' }),
+    userAgent,
+    ...(deps.scaleSetConflictRetryMs === undefined ? {} : { conflictRetryMs: deps.scaleSetConflictRetryMs }),
+  });
   const fleet = composeFleet({
     observer: metrics,
     runtime,
@@ -78,6 +92,7 @@ export async function createOrchestrator(
     onSecret: deps.onSecret,
     stateDir: config.ORCHESTRATOR_STATE_DIR,
     dind: { image: config.DIND_IMAGE, mode: config.DIND_MODE },
+    ...(scaleSets ? { scaleSets: scaleSets.registrar } : {}),
     settings: {
       pools: config.pools,
       maxRunners: config.MAX_RUNNERS,
@@ -106,6 +121,7 @@ export async function createOrchestrator(
         runners,
         gate,
         visibility,
+        scaleSets,
         logger: logger.child({ component: 'auto' }),
         nextPollDelayMs: (base) => github.suggestedPollDelayMs(base),
       })
@@ -160,6 +176,7 @@ export async function createOrchestrator(
   });
   return {
     app,
+    scaleSets: scaleSets?.demand ?? null,
     runners,
     github,
     runtime,

@@ -71,6 +71,8 @@ export async function startHarness(
      * of the stand-in image that trusts it. Organization runners of the myoung34 entrypoint need it.
      */
     tls?: boolean;
+    /** How long a scale-set listener waits while another holds the session (default 30 s). */
+    scaleSetConflictRetryMs?: number;
   } = {},
 ): Promise<Harness> {
   const sim = overrides.sim ?? (await startHarnessSim(overrides.tls ?? false));
@@ -104,6 +106,9 @@ export async function startHarness(
     ...(overrides.appTokenRefreshMarginMs === undefined
       ? {}
       : { appTokenRefreshMarginMs: overrides.appTokenRefreshMarginMs }),
+    ...(overrides.scaleSetConflictRetryMs === undefined
+      ? {}
+      : { scaleSetConflictRetryMs: overrides.scaleSetConflictRetryMs }),
   });
   const loops = orchestrator.startLoops({ autoCheck: overrides.autoCheck ?? false });
   return {

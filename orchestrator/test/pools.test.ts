@@ -165,7 +165,9 @@ describe('runner pools (real engine, simulator, a pool file)', () => {
     const second = await post(2);
     expect(second.statusCode).toBe(429);
     // The loop counts them too: of four small jobs, the two runners cover two, and one more fits under max 3.
-    const jobs = [1, 2, 3, 4].map(() => sim.control.queueJob({ repo: 'octo/app', labels: ['self-hosted', 'small'] }));
+    const jobs = [1, 2, 3, 4].map(() =>
+      sim.control.queueJob({ repo: 'octo/app', labels: ['self-hosted', 'small'] }),
+    );
     const { plan } = await pass(h);
     expect(plan.actions.filter((a) => a.kind === 'create' && a.pool === 'small')).toHaveLength(1);
     expect(plan.deferredJobs).toBe(1);

@@ -1,5 +1,7 @@
 import type { GitHubScope } from '@gha-ephemeral/github';
 import { scopeKey, type ObservedRunner, type QueuedJob, type ScopeDemand } from '../signals/demand.js';
+import type { ScaleSetPlan } from '../signals/scale-set-demand.js';
+import { planScaleSet } from './plan-scale-set.js';
 
 /** The bounds the planner works within (from the configuration). */
 export interface PlanLimits {
@@ -24,6 +26,8 @@ export interface PlanPool {
   minIdle: number;
   /** The one scope it serves and registers runners in; null: any, runners where the job is. */
   scope: GitHubScope | null;
+  /** A runner scale set: GitHub assigns its jobs and says how many runners it needs (see `plan-scale-set.ts`). */
+  scaleSet?: boolean;
 }
 
 /** One step for the reconciler. `jobId` null: a warm runner, for no job yet. */
@@ -38,6 +42,8 @@ export interface Plan {
   deferredJobs: number;
   /** Jobs no pool fits: no runner is ever started for them. */
   unmatchedJobs: number;
+  /** Jobs polls or webhooks saw that a scale set serves: GitHub assigns them to it, they are not counted here. */
+  scaleSetJobs: number;
 }
 
 /** True when a runner with `runnerLabels` may take a job with `jobLabels`: it has all of them, compared case-insensitively. */
@@ -88,15 +94,24 @@ function assignJobs(demand: readonly ScopeDemand[], pools: readonly PlanPool[]) 
     return found;
   };
   let unmatched = 0;
+  let scaleSetJobs = 0;
+  const scaleSets = pools.filter((pool) => pool.scaleSet === true);
   for (const { scope, jobs } of demand) {
     for (const job of jobs) {
+      // GitHub gives a job a scale set fits to that scale set, whichever pool comes first.
+      if (fittingPool(scaleSets, job) !== null) {
+        scaleSetJobs += 1;
+        continue;
+      }
       const pool = fittingPool(pools, job);
       if (pool === null) unmatched += 1;
       else entry(pool, pool.scope ?? scope).jobs.push(job);
     }
   }
-  for (const pool of pools) if (pool.minIdle > 0 && pool.scope !== null) entry(pool, pool.scope);
-  return { entries: [...byKey.values()], unmatched };
+  for (const pool of pools) {
+    if (pool.minIdle > 0 && pool.scope !== null && pool.scaleSet !== true) entry(pool, pool.scope);
+  }
+  return { entries: [...byKey.values()], unmatched, scaleSetJobs };
 }
 
 const isLive = (runner: ObservedRunner) => runner.state !== 'exited';
@@ -183,6 +198,8 @@ export function planRunners(input: {
    * oldest are taken as served: GitHub hands out queued jobs oldest first.
    */
   takenUnreported?: ReadonlyMap<string, number>;
+  /** By pool: what GitHub said each scale-set pool needs (absent until its listener has heard). */
+  scaleSets?: ReadonlyMap<string, ScaleSetPlan>;
 }): Plan {
   const { limits, nowMs } = input;
   const live = input.runners.filter(isLive);
@@ -196,7 +213,7 @@ export function planRunners(input: {
       removed.add(runner.id);
     }
   }
-  const { entries, unmatched } = assignJobs(input.demand, input.pools);
+  const { entries, unmatched, scaleSetJobs } = assignJobs(input.demand, input.pools);
   const byKey = new Map<string, ObservedRunner[]>();
   for (const runner of live) {
     const key = planKey(runner.pool, runner.scopeKey);
@@ -209,8 +226,22 @@ export function planRunners(input: {
     wants.push(...planned.wants);
     actions.push(...planned.removals);
   }
-  // Idle runners of keys with no demand at all: past the idle timeout they go, as do stale ones.
   const planned = new Set(entries.map((entry) => entry.key));
+  for (const pool of input.pools) {
+    if (pool.scaleSet !== true || pool.scope === null) continue;
+    const key = planKey(pool.name, scopeKey(pool.scope));
+    planned.add(key); // a scale set's runners are GitHub's to count, even before its listener has heard
+    const told = input.scaleSets?.get(pool.name);
+    if (told === undefined) continue;
+    const want = planScaleSet(byKey.get(key) ?? [], told, { ...limits, nowMs, removed });
+    for (const removal of want.removals) {
+      actions.push({ kind: 'remove', ...removal });
+      removed.add(removal.runnerId);
+    }
+    for (let i = 0; i < want.count; i += 1)
+      wants.push({ scope: pool.scope, pool, jobId: null, createdAt: '' });
+  }
+  // Idle runners of keys with no demand at all: past the idle timeout they go, as do stale ones.
   for (const [key, runners] of byKey) {
     if (planned.has(key)) continue;
     for (const runner of runners) {
@@ -237,8 +268,8 @@ export function planRunners(input: {
     }
     free -= 1;
     perPool.set(want.pool.name, count + 1);
-    const reason = want.jobId === null ? 'warm runner' : 'queued job';
+    const reason = want.jobId !== null ? 'queued job' : want.pool.scaleSet ? 'scale set' : 'warm runner';
     actions.push({ kind: 'create', scope: want.scope, pool: want.pool.name, jobId: want.jobId, reason });
   }
-  return { actions, deferredJobs: deferred, unmatchedJobs: unmatched };
+  return { actions, deferredJobs: deferred, unmatchedJobs: unmatched, scaleSetJobs };
 }

@@ -6,6 +6,7 @@ import type { CreateRunnersCommand } from '../fleet/runner-service.js';
 import { CreationBackoff } from './creation-backoff.js';
 import { scopeKey, type ObservedRunner, type ScopeDemand } from '../signals/demand.js';
 import type { RunnerGate } from './runner-gate.js';
+import type { ScaleSetPlan } from '../signals/scale-set-demand.js';
 import { planRunners, type Plan, type PlanAction, type PlanLimits, type PlanPool } from './plan.js';
 import { RunnerObservation, UNREPORTED_GRACE_MS } from './runner-observation.js';
 
@@ -53,6 +54,8 @@ export interface ReconcilerDeps {
   gate: RunnerGate;
   /** What webhooks reported of runners and their jobs (the demand book); without them, polls alone. */
   jobReports?: JobReports;
+  /** What GitHub said each scale-set pool needs (the scale-set listeners' demand). */
+  scaleSets?: { plans(): ReadonlyMap<string, ScaleSetPlan> };
   now?: () => number;
 }
 
@@ -285,6 +288,7 @@ export class Reconciler {
       limits: { ...this.#deps.limits, maxRunners: this.#deps.gate.limits.maxRunners },
       nowMs: this.#now(),
       takenUnreported,
+      ...(this.#deps.scaleSets ? { scaleSets: this.#deps.scaleSets.plans() } : {}),
     });
     log.debug(
       {
@@ -321,7 +325,11 @@ export class Reconciler {
     options.onPlanned?.();
     if (plan.deferredJobs > 0) {
       log.warn(
-        { category: 'WARNING', deferredJobs: plan.deferredJobs, maxRunners: this.#deps.gate.limits.maxRunners },
+        {
+          category: 'WARNING',
+          deferredJobs: plan.deferredJobs,
+          maxRunners: this.#deps.gate.limits.maxRunners,
+        },
         'MAX_RUNNERS reached: some queued jobs wait for a free runner slot',
       );
     }

@@ -52,6 +52,7 @@ export function composeFleet(deps: RunnerServiceDeps): FleetParts {
     ...(deps.observer === undefined ? {} : { observer: deps.observer }),
     crashAt: deps.crashAt ?? null,
     sidecars,
+    ...(deps.scaleSets ? { scaleSets: deps.scaleSets } : {}),
   });
   let service: RunnerService | null = null;
   const orphans = new OrphanRegistrations({

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { AppError } from '@gha-ephemeral/contract';
 import type {
   ContainerLimits,
@@ -245,22 +246,10 @@ export class DindSidecars {
           { retryable: true, details: { reason: 'dind_not_ready', name: engine } },
         );
       }
-      await sleep(this.#pollIntervalMs, signal);
+      // Rejects with the caller's reason, as the waits before it do.
+      await delay(this.#pollIntervalMs, undefined, { signal }).catch(() => {
+        throw signal?.reason as Error;
+      });
     }
   }
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    signal?.throwIfAborted();
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason as Error);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

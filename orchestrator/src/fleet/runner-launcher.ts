@@ -38,6 +38,14 @@ export interface RunnerLauncherDeps {
   crashAt?: CrashStep | null;
   /** The Docker engines of `docker: dind` pools. */
   sidecars?: PoolSidecars;
+  /** Registers the runners of scale-set pools. */
+  scaleSets?: ScaleSetRegistrar;
+}
+
+/** Registers a runner of a scale-set pool with its scale set, just in time (declared here, where it is used). */
+export interface ScaleSetRegistrar {
+  /** Registers `name` with the pool's scale set; a name already taken is replaced. */
+  register(pool: string, name: string, signal?: AbortSignal): Promise<JitRunner>;
 }
 
 /**
@@ -95,7 +103,9 @@ export class RunnerLauncher {
     // Before any credential is minted: a runner that cannot get its network never gets one.
     await this.#network(pool.network).ready(signal);
     const registrationToken = uses.has('registration_token') ? await this.#tokens.get(scope, signal) : '';
-    const jit = uses.has('jit_config') ? await this.#registerJit(scope, name, labels.all, signal) : null;
+    const jit = uses.has('jit_config')
+      ? await this.#registerJit(pool, scope, name, labels.all, signal)
+      : null;
     this.#crash('after-credentials');
     const record: RunnerRecord = {
       id: name,
@@ -175,6 +185,27 @@ export class RunnerLauncher {
    * registration leaks, and the registration is made again.
    */
   async #registerJit(
+    pool: RunnerPool,
+    scope: GitHubScope,
+    name: string,
+    labels: string[],
+    signal?: AbortSignal,
+  ): Promise<JitRunner> {
+    const jit =
+      pool.scaleSet === null
+        ? await this.#registerRest(scope, name, labels, signal)
+        : await this.#scaleSets().register(pool.name, name, signal);
+    const forget = this.#deps.onSecret(jit.encodedJitConfig);
+    if (forget) this.#forgetSecret.set(name, forget);
+    return jit;
+  }
+
+  #scaleSets(): ScaleSetRegistrar {
+    if (this.#deps.scaleSets === undefined) throw new Error('scale-set pools need a scale-set registrar');
+    return this.#deps.scaleSets;
+  }
+
+  async #registerRest(
     scope: GitHubScope,
     name: string,
     labels: string[],
@@ -191,8 +222,6 @@ export class RunnerLauncher {
       if (stale) await this.#deps.github.deleteRunner(scope, stale.id, { signal });
       jit = await this.#deps.github.generateJitConfig(scope, request, { signal });
     }
-    const forget = this.#deps.onSecret(jit.encodedJitConfig);
-    if (forget) this.#forgetSecret.set(name, forget);
     return jit;
   }
 }

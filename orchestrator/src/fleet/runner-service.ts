@@ -8,7 +8,7 @@ import { deriveRunnerLabels, withImageDefaultLabel } from './labels.js';
 import { makeRunnerName } from './naming.js';
 import type { OrphanRegistrations } from '../control/orphan-registrations.js';
 import type { SecretSink } from './registration-tokens.js';
-import type { RunnerLauncher } from './runner-launcher.js';
+import type { RunnerLauncher, ScaleSetRegistrar } from './runner-launcher.js';
 import type { RunnerReaper } from './runner-reaper.js';
 import type { ReapResult } from './runner-reaper.js';
 import { listRunnerViews, type RunnerListing } from './runner-listing.js';
@@ -54,6 +54,8 @@ export interface RunnerServiceDeps {
   crashAt?: CrashStep | null;
   /** `DIND_IMAGE` and `DIND_MODE`, for `docker: dind` pools. */
   dind?: DindSettings;
+  /** Registers the runners of scale-set pools with their scale set. */
+  scaleSets?: ScaleSetRegistrar;
 }
 
 /** The steps of a creation a test can crash at. */

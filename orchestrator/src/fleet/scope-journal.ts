@@ -1,8 +1,8 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { scopeFromTarget, scopeTarget, type GitHubScope } from '@gha-ephemeral/github';
 import type { Logger } from '@gha-ephemeral/logging';
-import { BoundedMap } from '@gha-ephemeral/primitives';
+import { BoundedMap, writeFileDurably } from '@gha-ephemeral/primitives';
 import { z } from 'zod';
 import { GitHubRunnerDirectory } from './github-runner-directory.js';
 
@@ -111,17 +111,7 @@ export class ScopeJournal {
       .filter((entry) => entry.lastUsedMs >= since)
       .map(({ scope, lastUsedMs }) => ({ kind: scope.kind, target: scopeTarget(scope), lastUsedMs }));
     try {
-      mkdirSync(join(this.#file, '..'), { recursive: true });
-      // Flushed before the rename: after a power cut the file is the old one or the new one, never empty.
-      const temporary = `${this.#file}.${process.pid}.tmp`;
-      const fd = openSync(temporary, 'w', 0o600);
-      try {
-        writeSync(fd, JSON.stringify({ scopes }));
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
-      renameSync(temporary, this.#file);
+      writeFileDurably(this.#file, JSON.stringify({ scopes }));
       this.#writeFailed = false;
     } catch (error) {
       if (this.#writeFailed) return;

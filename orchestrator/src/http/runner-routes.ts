@@ -30,7 +30,10 @@ export interface RunnerRoutesOptions {
 }
 
 /** The runner routes of docs/api.md: reads under `/runners` and `/api/v1/runners`, writes under `/api/v1`. */
-export const runnerRoutes: FastifyPluginAsync<RunnerRoutesOptions> = async (app, { runners, start, visibility }) => {
+export const runnerRoutes: FastifyPluginAsync<RunnerRoutesOptions> = async (
+  app,
+  { runners, start, visibility },
+) => {
   for (const prefix of ['', '/api/v1']) {
     app.get(`${prefix}/runners`, async (): Promise<RunnerList> => {
       const list = await runners.list();

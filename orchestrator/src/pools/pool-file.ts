@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Label, OrganizationName, RepositoryFullName } from '@gha-ephemeral/contract';
-import { scopeFromTarget } from '@gha-ephemeral/github';
+import { scopeFromTarget, scopeTarget } from '@gha-ephemeral/github';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { splitCommand } from '../fleet/command.js';
@@ -13,8 +13,8 @@ import {
   PIDS_EXPECTED,
   type RunnerLimits,
 } from '../fleet/limits.js';
-import { compileTemplate } from '../fleet/template.js';
-import type { RunnerPool } from './pool.js';
+import { compileTemplate, type RunnerTemplate } from '../fleet/template.js';
+import type { PoolScaleSet, RunnerPool } from './pool.js';
 
 /** What a pool leaves out comes from the variables (`RUNNER_IMAGE`, `RUNNER_MEMORY`, ...). */
 export interface PoolDefaults {
@@ -44,6 +44,12 @@ const PoolEntry = z.strictObject({
     .optional(),
   network: z.string().min(1).optional(),
   docker: z.enum(['none', 'dind']).default('none'),
+  scaleSet: z
+    .union([
+      z.boolean(),
+      z.strictObject({ name: Label.optional(), runnerGroup: z.string().min(1).max(128).optional() }),
+    ])
+    .default(false),
   scope: z
     .union([
       z.strictObject({ organization: OrganizationName }),
@@ -129,6 +135,7 @@ function toPool(
     );
   }
   const limits = limitsOf(entry, defaults.limits, where, problems);
+  const scaleSet = scaleSetOf(entry, compiled.template, where, problems);
   if (problems.length > before || compiled.template === null) return null;
   const scope =
     entry.scope === undefined
@@ -148,7 +155,30 @@ function toPool(
     network,
     docker: entry.docker,
     scope,
+    scaleSet,
   });
+}
+
+/** The pool's scale set, checked: bound to a scope, runners configured just in time. */
+function scaleSetOf(
+  entry: PoolEntry,
+  template: RunnerTemplate | null,
+  where: string,
+  problems: string[],
+): PoolScaleSet | null {
+  if (entry.scaleSet === false) return null;
+  const spec = entry.scaleSet === true ? {} : entry.scaleSet;
+  if (entry.scope === undefined) {
+    problems.push(
+      `${where}.scaleSet: a scale set is registered in one repository or organization: give the pool a scope ({organization: NAME} or {repository: OWNER/NAME})`,
+    );
+  }
+  if (template !== null && (!template.uses.has('jit_config') || template.uses.has('registration_token'))) {
+    problems.push(
+      `${where}.scaleSet: a scale set's runners are configured just in time: leave env out (the built-in template) or set ACTIONS_RUNNER_INPUT_JITCONFIG: "{jit_config}" with no {registration_token}`,
+    );
+  }
+  return Object.freeze({ name: spec.name ?? entry.name, runnerGroup: spec.runnerGroup ?? 'default' });
 }
 
 /** Checks a parsed pool file; throws {@link PoolFileError} with every problem at once. */
@@ -171,11 +201,20 @@ export function poolsFromDocument(document: unknown, file: string, defaults: Poo
   const problems: string[] = [];
   const seen = new Set<string>();
   const pools: RunnerPool[] = [];
+  const scaleSets = new Set<string>();
   parsed.data.pools.forEach((entry, index) => {
     if (seen.has(entry.name.toLowerCase()))
       problems.push(`pools[${index}]: the name "${entry.name}" is used twice`);
     seen.add(entry.name.toLowerCase());
     const pool = toPool(entry, index, defaults, problems);
+    if (pool?.scaleSet && pool.scope) {
+      const key = `${scopeTarget(pool.scope)}|${pool.scaleSet.name}`.toLowerCase();
+      if (scaleSets.has(key))
+        problems.push(
+          `pools[${index}].scaleSet: the scale set "${pool.scaleSet.name}" is used twice in one scope`,
+        );
+      scaleSets.add(key);
+    }
     if (pool !== null) pools.push(pool);
   });
   if (problems.length > 0) throw new PoolFileError(file, problems);

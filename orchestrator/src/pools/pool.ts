@@ -31,6 +31,21 @@ export interface RunnerPool {
   readonly docker: PoolDocker;
   /** The one scope this pool serves, and where its runners register; null: any scope, runners where the job is. */
   readonly scope: GitHubScope | null;
+  /** Registered as a runner scale set (needs a scope); null: an ordinary pool. */
+  readonly scaleSet: PoolScaleSet | null;
+}
+
+/** A pool's runner scale set: its name (the label workflows target) and runner group. */
+export interface PoolScaleSet {
+  readonly name: string;
+  readonly runnerGroup: string;
+}
+
+/** The labels a pool's scale set is registered with: its name, then the pool's own labels. */
+export function scaleSetLabels(pool: RunnerPool): string[] {
+  if (pool.scaleSet === null) return [];
+  const labels = [pool.scaleSet.name, ...pool.labels];
+  return labels.filter((label, i) => labels.findIndex((l) => l.toLowerCase() === label.toLowerCase()) === i);
 }
 
 /** Every label a runner of `pool` has, as GitHub will list it: the defaults, the pool's, the image's own. */
@@ -60,10 +75,12 @@ export function matchPool(
 export function toPlanPool(pool: RunnerPool): PlanPool {
   return {
     name: pool.name,
-    labels: poolRunnerLabels(pool).all,
+    // A scale set is given the jobs its own labels fit, by GitHub.
+    labels: pool.scaleSet === null ? poolRunnerLabels(pool).all : scaleSetLabels(pool),
     max: pool.max,
     minIdle: pool.minIdle,
     scope: pool.scope,
+    scaleSet: pool.scaleSet !== null,
   };
 }
 
@@ -78,6 +95,7 @@ export function describePool(pool: RunnerPool): Record<string, unknown> {
     scope: pool.scope === null ? null : { kind: pool.scope.kind, target: scopeTarget(pool.scope) },
     network: pool.network,
     docker: pool.docker,
+    scaleSet: pool.scaleSet,
     resources: {
       memoryBytes: pool.limits.memoryBytes,
       cpus: pool.limits.nanoCpus / 1e9,

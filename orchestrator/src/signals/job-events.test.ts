@@ -17,6 +17,7 @@ const TEST_POOL = {
   labels: [],
   template: { env: {}, uses: new Set(['jit_config']), entrypoint: null },
   scope: null,
+  scaleSet: null,
 } as unknown as RunnerPool;
 
 /** Repositories as the stand-in GitHub knows them: `octo/open` is public, every other one private. */

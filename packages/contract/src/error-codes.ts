@@ -29,6 +29,10 @@ export const ErrorCodes = {
   'github.unavailable': { statusCode: 502, retryable: true },
   'github.app_not_installed': { statusCode: 502, retryable: false },
   'github.app_installation_ambiguous': { statusCode: 502, retryable: false },
+  // upstream: GitHub's Actions service (runner scale sets)
+  'github.session_conflict': { statusCode: 409, retryable: true },
+  'github.runner_exists': { statusCode: 409, retryable: false },
+  'github.job_still_running': { statusCode: 409, retryable: true },
   // upstream: the container runtime
   'runtime.unavailable': { statusCode: 503, retryable: true },
   'runtime.image_unavailable': { statusCode: 502, retryable: false },

@@ -78,3 +78,11 @@ export type {
   WorkflowAnalysis,
   WorkflowJobAnalysis,
 } from './workflows/types.js';
+export {
+  ActionsServiceClient,
+  LONG_POLL_MS,
+  type ActionsServiceClientOptions,
+} from './scaleset/actions-client.js';
+export { jwtExpiryMs } from './scaleset/actions-auth.js';
+export { parseMessage, readStatistics } from './scaleset/message.js';
+export type * from './scaleset/types.js';

@@ -1,0 +1,244 @@
+import { isAppError } from '@gha-ephemeral/contract';
+import type {
+  ActionsServiceClient,
+  RunnerScaleSet,
+  ScaleSetMessage,
+  ScaleSetSession,
+} from '@gha-ephemeral/github';
+import type { Logger } from '@gha-ephemeral/logging';
+import { backoffDelayMs, sleep } from '@gha-ephemeral/primitives';
+import type { ScaleSetDemand } from './scale-set-demand.js';
+import type { SessionJournal } from './session-journal.js';
+
+/** What the listener needs of GitHub's Actions service, declared here where it is used. */
+export type ScaleSetService = Pick<
+  ActionsServiceClient,
+  | 'runnerGroup'
+  | 'findScaleSet'
+  | 'createScaleSet'
+  | 'updateScaleSet'
+  | 'createSession'
+  | 'refreshSession'
+  | 'deleteSession'
+  | 'getMessage'
+  | 'deleteMessage'
+  | 'acquireJobs'
+>;
+
+/** One scale-set pool, as its listener registers it. */
+export interface ListenedPool {
+  pool: string;
+  name: string;
+  runnerGroup: string;
+  /** The scale set's labels: its name first. */
+  labels: readonly string[];
+  /** Sent as `X-ScaleSetMaxCapacity`: GitHub assigns no more jobs than this at once. */
+  max: number;
+}
+
+export interface ScaleSetListenerOptions {
+  service: ScaleSetService;
+  pool: ListenedPool;
+  /** The session's `ownerName`: the orchestrator id, so GitHub's UI and a second install can tell who holds it. */
+  ownerName: string;
+  demand: ScaleSetDemand;
+  sessions: SessionJournal;
+  /** Called after GitHub's word was recorded: the reconciler acts on it. */
+  onDemand: () => void;
+  logger: Logger;
+  /** How long to wait before asking again while another listener holds the session (default 30 s). */
+  conflictRetryMs?: number;
+  /** Delays between failed attempts (default 1 s doubling to 60 s, ±20 %). */
+  backoff?: { baseMs: number; maxMs: number };
+}
+
+/** Closing the session on stop must not hold the shutdown for long. */
+const CLOSE_DEADLINE_MS = 5_000;
+
+const sameLabels = (set: RunnerScaleSet, labels: readonly string[]) => {
+  const have = new Set(set.labels.map((label) => label.name.toLowerCase()));
+  return have.size === labels.length && labels.every((label) => have.has(label.toLowerCase()));
+};
+
+const isCode = (error: unknown, ...codes: string[]) => isAppError(error) && codes.includes(error.code);
+
+/**
+ * One scale set's listener, as ARC's: it registers the pool as a scale set (created if missing, its labels updated,
+ * never deleted), opens the message session (waiting, never crash-looping, while another orchestrator holds it),
+ * long-polls the queue, and writes what GitHub says into the demand before acknowledging it. It never touches
+ * Docker: the reconciler, nudged, acts.
+ */
+export class ScaleSetListener {
+  readonly #o: ScaleSetListenerOptions;
+  readonly #log: Logger;
+  #failures = 0;
+
+  constructor(options: ScaleSetListenerOptions) {
+    this.#o = options;
+    this.#log = options.logger.child({ scaleSet: options.pool.name, pool: options.pool.pool });
+  }
+
+  /** Listens until `signal` aborts; then closes the session so another listener can take over at once. */
+  async run(signal: AbortSignal): Promise<void> {
+    const { demand, pool } = this.#o;
+    while (!signal.aborted) {
+      try {
+        const set = await this.#ensureScaleSet(signal);
+        const session = await this.#openSession(set, signal);
+        if (session === null) break;
+        await this.#listen(set, session, signal);
+      } catch (error) {
+        if (signal.aborted) break;
+        await this.#failed(error, signal);
+      }
+    }
+    demand.setState(pool.pool, 'stopped');
+  }
+
+  async #failed(error: unknown, signal: AbortSignal): Promise<void> {
+    this.#failures += 1;
+    const detail = error instanceof Error ? error.message : String(error);
+    this.#o.demand.setState(this.#o.pool.pool, 'failing', detail);
+    const lasting = isAppError(error) && !error.retryable;
+    const { baseMs, maxMs } = this.#o.backoff ?? { baseMs: 1_000, maxMs: 60_000 };
+    const delay = backoffDelayMs(this.#failures, { baseMs, maxMs: lasting ? maxMs * 5 : maxMs });
+    const log =
+      this.#failures === 1 || lasting ? this.#log.warn.bind(this.#log) : this.#log.debug.bind(this.#log);
+    log(
+      { err: error, retryInMs: delay, failures: this.#failures },
+      'scale-set listener failed; trying again',
+    );
+    await sleep(delay, signal);
+  }
+
+  /** Finds the scale set, creates it if missing, and brings its labels in line with the pool's. */
+  async #ensureScaleSet(signal: AbortSignal): Promise<RunnerScaleSet> {
+    const { service, pool, demand } = this.#o;
+    const group = await service.runnerGroup(pool.runnerGroup, signal);
+    if (group === null) {
+      throw new Error(
+        `GitHub has no runner group "${pool.runnerGroup}" here: create it, or set the pool's scaleSet.runnerGroup`,
+      );
+    }
+    let set = await service.findScaleSet(group.id, pool.name, signal);
+    if (set === null) {
+      set = await service.createScaleSet(
+        { name: pool.name, runnerGroupId: group.id, labels: pool.labels },
+        signal,
+      );
+      this.#log.info(
+        { category: 'SUCCESS', scaleSetId: set.id, labels: pool.labels },
+        'scale set registered',
+      );
+    } else if (!sameLabels(set, pool.labels)) {
+      set = await service.updateScaleSet(set, pool.labels, signal);
+      this.#log.info(
+        { category: 'INFO', scaleSetId: set.id, labels: pool.labels },
+        'scale set labels updated',
+      );
+    }
+    demand.setScaleSetId(pool.pool, set.id);
+    return set;
+  }
+
+  /**
+   * Opens the session. A session this install left open (a crash) is closed first; one held by another listener
+   * is waited out: said once in the log, and in `/health` all along. Null when stopped meanwhile.
+   */
+  async #openSession(set: RunnerScaleSet, signal: AbortSignal): Promise<ScaleSetSession | null> {
+    const { service, sessions, pool, demand, ownerName } = this.#o;
+    const stale = sessions.get(set.id);
+    if (stale !== undefined) {
+      await service.deleteSession(set.id, stale, signal).catch((error: unknown) => {
+        if (!isCode(error, 'github.not_found')) throw error;
+      });
+      sessions.closed(set.id);
+      this.#log.info({ category: 'INFO' }, 'closed the session this orchestrator left open');
+    }
+    let waits = 0;
+    while (!signal.aborted) {
+      try {
+        const session = await service.createSession(set.id, ownerName, signal);
+        sessions.opened(set.id, session.sessionId);
+        return session;
+      } catch (error) {
+        if (!isCode(error, 'github.session_conflict')) throw error;
+        const detail = `another listener holds the session of scale set "${pool.name}" (an orchestrator with the same scale set, or this one before a crash); waiting for it to end`;
+        demand.setState(pool.pool, 'conflict', detail);
+        if (waits === 0) this.#log.warn({ category: 'WARNING' }, detail);
+        waits += 1;
+        await sleep(this.#o.conflictRetryMs ?? 30_000, signal);
+      }
+    }
+    return null;
+  }
+
+  /** Polls, records, acknowledges, until stopped; the session is refreshed when its token expires. */
+  async #listen(set: RunnerScaleSet, opened: ScaleSetSession, signal: AbortSignal): Promise<void> {
+    const { service, pool, demand } = this.#o;
+    let session = opened;
+    let lastMessageId = 0;
+    demand.record(pool.pool, session.statistics ?? null, false);
+    demand.setState(pool.pool, 'listening');
+    this.#failures = 0;
+    this.#log.info({ category: 'SUCCESS', scaleSetId: set.id }, 'listening for jobs of the scale set');
+    this.#o.onDemand();
+    try {
+      while (!signal.aborted) {
+        let message: ScaleSetMessage | null;
+        try {
+          message = await service.getMessage(session, lastMessageId, pool.max, signal);
+        } catch (error) {
+          if (!isCode(error, 'github.unauthorized') || signal.aborted) throw error;
+          session = await service.refreshSession(set.id, session.sessionId, signal);
+          continue;
+        }
+        if (message === null) continue;
+        await this.#handle(set, message, signal);
+        await service.deleteMessage(session, message.messageId, signal);
+        lastMessageId = message.messageId;
+        if (demand.statuses().find((s) => s.pool === pool.pool)?.state !== 'listening')
+          demand.setState(pool.pool, 'listening');
+        this.#failures = 0;
+      }
+    } finally {
+      if (signal.aborted) await this.#close(set, session);
+    }
+  }
+
+  /** What one message says: jobs to acquire (GHES), runners busy or done, and the statistics (the demand). */
+  async #handle(set: RunnerScaleSet, message: ScaleSetMessage, signal: AbortSignal): Promise<void> {
+    const { service, pool, demand } = this.#o;
+    const available = message.jobs.filter((job) => job.messageType === 'JobAvailable');
+    if (available.length > 0) {
+      await service.acquireJobs(
+        set.id,
+        available.map((job) => job.runnerRequestId),
+        signal,
+      );
+    }
+    for (const job of message.jobs) {
+      if (job.runnerName === undefined) continue;
+      if (job.messageType === 'JobStarted') demand.jobStarted(pool.pool, job.runnerName);
+      if (job.messageType === 'JobCompleted') demand.jobCompleted(pool.pool, job.runnerName);
+    }
+    demand.record(pool.pool, message.statistics, true);
+    this.#log.debug(
+      { messageId: message.messageId, jobs: message.jobs.length, statistics: message.statistics },
+      'scale-set message',
+    );
+    this.#o.onDemand();
+  }
+
+  async #close(set: RunnerScaleSet, session: ScaleSetSession): Promise<void> {
+    try {
+      await this.#o.service.deleteSession(set.id, session.sessionId, AbortSignal.timeout(CLOSE_DEADLINE_MS));
+      this.#o.sessions.closed(set.id);
+    } catch (error) {
+      this.#log.warn(
+        { err: error },
+        'could not close the scale-set session; GitHub expires it in a few minutes',
+      );
+    }
+  }
+}
