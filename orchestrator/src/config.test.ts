@@ -286,4 +286,25 @@ describe('the orchestrator id', () => {
     expect(existsSync(home)).toBe(false);
     expect(existsSync(join(process.cwd(), 'relative'))).toBe(false);
   });
+  it('refuses a scale-set pool unless AUTO_CREATE_RUNNERS is true, naming the pool', () => {
+    const dir = freshDir();
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, 'pools.yaml');
+    writeFileSync(
+      file,
+      'pools:\n  - name: small\n  - name: linux-set\n    scaleSet: true\n    scope: { repository: octo/app }\n',
+    );
+    const env = { GITHUB_RUNNER_TOKEN: TOKEN, RUNNER_POOLS_FILE: file };
+    expect(problemsOf(env)).toMatch(
+      /^Invalid configuration \(1 problem\):\n {2}- AUTO_CREATE_RUNNERS: must be true: pool "linux-set" is a scale set/,
+    );
+    expect(problemsOf({ ...env, AUTO_CREATE_RUNNERS: 'false' })).toMatch(
+      /AUTO_CREATE_RUNNERS: must be true: pool "linux-set"/,
+    );
+    const config = load({ ...env, AUTO_CREATE_RUNNERS: 'true' });
+    expect(config.pools.map((pool) => pool.scaleSet)).toEqual([
+      null,
+      { name: 'linux-set', runnerGroup: 'default' },
+    ]);
+  });
 });

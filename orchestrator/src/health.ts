@@ -1,4 +1,4 @@
-import type { Health } from '@gha-ephemeral/contract';
+import type { Health, ScaleSetHealth } from '@gha-ephemeral/contract';
 import type { GitHubPort } from '@gha-ephemeral/github';
 import type { RunnerRuntime } from '@gha-ephemeral/runtime-docker';
 
@@ -112,13 +112,15 @@ export class HealthCheck {
   readonly #started: number;
   readonly #docker: CachedProbe;
   readonly #github: CachedProbe;
+  readonly #scaleSets: (() => ScaleSetHealth[]) | null;
 
   constructor(
     runtime: Pick<RunnerRuntime, 'ping'>,
     github: Pick<GitHubPort, 'ping'>,
     version: string,
-    options: HealthCheckOptions = {},
+    options: HealthCheckOptions & { scaleSets?: () => ScaleSetHealth[] } = {},
   ) {
+    this.#scaleSets = options.scaleSets ?? null;
     const settings = { ...DEFAULTS, ...options };
     this.#version = version;
     this.#now = options.now ?? Date.now;
@@ -136,16 +138,22 @@ export class HealthCheck {
     );
   }
 
-  /** The current view: `down` when Docker or GitHub is down. Never rejects. */
+  /**
+   * The current view: `down` when Docker or GitHub is down; `degraded` when a scale-set listener is not listening
+   * (another orchestrator holds its session, or it fails): that pool's jobs are not served here. Never rejects.
+   */
   async check(): Promise<Health> {
     const [docker, github] = await Promise.all([this.#docker.read(), this.#github.read()]);
     const down = docker.status === 'down' || github.status === 'down';
+    const scaleSets = this.#scaleSets?.() ?? null;
+    const degraded = scaleSets?.some((set) => set.state === 'conflict' || set.state === 'failing') ?? false;
     return {
-      status: down ? 'down' : 'ok',
+      status: down ? 'down' : degraded ? 'degraded' : 'ok',
       service: 'orchestrator',
       version: this.#version,
       uptimeSeconds: Math.round((this.#now() - this.#started) / 1000),
       dependencies: { docker, github },
+      ...(scaleSets === null ? {} : { scaleSets }),
     };
   }
 }

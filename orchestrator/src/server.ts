@@ -107,7 +107,9 @@ export async function createOrchestrator(
     { maxRunners: config.MAX_RUNNERS, poolMax: new Map(config.pools.map((pool) => [pool.name, pool.max])) },
     Date.now,
   );
-  const health = new HealthCheck(runtime, github, deps.version);
+  const health = new HealthCheck(runtime, github, deps.version, {
+    ...(scaleSets ? { scaleSets: () => scaleSets.demand.statuses() } : {}),
+  });
   const visibility = new RepositoryVisibility({
     github,
     allowPublic: config.ALLOW_PUBLIC_REPOSITORIES,
@@ -153,6 +155,7 @@ export async function createOrchestrator(
     listing ??= runners.list(signal).finally(() => (listing = null));
     return listing;
   };
+  if (scaleSets) metrics.scaleSets.attach(() => scaleSets.demand.statuses());
   metrics.pools.attach({
     pools: config.pools,
     runners: listForScrape,

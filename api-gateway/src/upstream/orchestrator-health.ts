@@ -46,8 +46,14 @@ async function askOrchestrator(orchestrator: OrchestratorPort, timeoutMs: number
         health: { status: 'down', message: `unexpected answer (HTTP ${response.statusCode})` },
       };
     }
-    const { status, version, dependencies } = parsed.data;
+    const { status, version, dependencies, scaleSets } = parsed.data;
     if (status === 'ok') return { reachable: true, health: { status: 'ok', version } };
+    if (status === 'degraded') {
+      // It serves, but some scale set is not listened to here (another orchestrator holds it, or it fails).
+      const waiting = (scaleSets ?? []).filter((set) => set.state !== 'listening').map((set) => set.name);
+      const message = `the orchestrator reports scale set(s) ${waiting.join(', ')} not listening`;
+      return { reachable: true, health: { status: 'ok', version, message } };
+    }
     // Only which of its dependencies are down: their messages may name sockets and hosts of the inside.
     const down = Object.entries(dependencies)
       .filter(([, dependency]) => dependency.status === 'down')

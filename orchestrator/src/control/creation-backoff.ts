@@ -34,6 +34,12 @@ export class CreationBackoff {
     return this.#lasting.waiting(scopeKey) || this.#passing.waiting(scopeKey);
   }
 
+  /** When the scope may get runners again (epoch ms), or null when it does not wait. */
+  retryAt(scopeKey: string): number | null {
+    if (!this.waiting(scopeKey)) return null;
+    return Math.max(this.#lasting.until(scopeKey) ?? 0, this.#passing.until(scopeKey) ?? 0);
+  }
+
   /** Notes a failed creation in the scope. */
   failed(scopeKey: string, error: unknown): CreationFailure {
     const lasting = isAppError(error) && error.code.startsWith('github.') && !error.retryable;

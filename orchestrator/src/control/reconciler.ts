@@ -146,6 +146,7 @@ export class Reconciler {
   readonly #creations: RunnerGate;
   /** The pass due when runners counted while their reports are awaited stop counting (see `#recheckLater`). */
   #recheck: NodeJS.Timeout | null = null;
+  #recheckAt = 0;
   #stopped = false;
   readonly #observation: RunnerObservation;
   /** The newest listing of the runners, for creations-only passes that follow it closely. */
@@ -243,13 +244,18 @@ export class Reconciler {
    * {@link UNREPORTED_GRACE_MS}: one that never took a job (it failed at start) then leaves its job waiting for a
    * runner. A pass then looks again, so that job does not wait for the next poll.
    */
-  #recheckLater(readDemand: () => readonly ScopeDemand[]): void {
-    if (this.#recheck !== null || this.#stopped) return;
+  #recheckLater(readDemand: () => readonly ScopeDemand[], afterMs = UNREPORTED_GRACE_MS + 1000): void {
+    if (this.#stopped) return;
+    const at = this.#now() + afterMs;
+    // One timer, at the earliest time asked for: a later request is covered by the pass it brings.
+    if (this.#recheck !== null && this.#recheckAt <= at) return;
+    if (this.#recheck !== null) clearTimeout(this.#recheck);
+    this.#recheckAt = at;
     this.#recheck = setTimeout(() => {
       this.#recheck = null;
       if (this.#stopped) return;
       void this.nudge(readDemand, undefined, true).catch(() => undefined);
-    }, UNREPORTED_GRACE_MS + 1000);
+    }, afterMs);
     this.#recheck.unref();
   }
 
@@ -314,12 +320,10 @@ export class Reconciler {
       listingReused: listing.reused,
     };
     // Those in a scope that waits after failures are left out: their jobs stay queued until the wait ends.
-    const creations = options.removalsOnly
+    const planned = options.removalsOnly
       ? []
-      : plan.actions.filter(
-          (action): action is CreateAction =>
-            action.kind === 'create' && !this.backoff.waiting(scopeKey(action.scope)),
-        );
+      : plan.actions.filter((action): action is CreateAction => action.kind === 'create');
+    const creations = planned.filter((action) => !this.backoff.waiting(scopeKey(action.scope)));
     const keys = this.#creations.begin(creations);
     const started = creations.map((action, index) => ({ action, key: keys[index]! }));
     options.onPlanned?.();
@@ -337,6 +341,7 @@ export class Reconciler {
     const stopped = !options.createsOnly && (await this.#applyRemovals(plan, result, signal));
     if (stopped) for (const { key } of started) this.#creations.end(key, null);
     else await this.#applyCreations(started, demand, result, signal);
+    this.#retryWhenWaitsEnd(planned, readDemand);
     if (options.purgeOrphans) {
       const scopes = new Map<string, GitHubScope>();
       for (const { scope } of demand) scopes.set(scopeKey(scope), scope);
@@ -358,6 +363,17 @@ export class Reconciler {
       );
     }
     return result;
+  }
+
+  /**
+   * Creations of scopes that wait after failures (those left out, and those that failed now) are tried again when
+   * the wait ends, by a pass of its own: no other signal may come (a scale set has said its piece, a poll is minutes
+   * away).
+   */
+  #retryWhenWaitsEnd(planned: readonly CreateAction[], readDemand: () => readonly ScopeDemand[]): void {
+    const waits = planned.flatMap((action) => this.backoff.retryAt(scopeKey(action.scope)) ?? []);
+    if (waits.length === 0) return;
+    this.#recheckLater(readDemand, Math.max(0, Math.min(...waits) - this.#now()) + 100);
   }
 
   /** Logs a failed step; true when the rest of the pass would fail the same way (rate limited, GitHub down). */

@@ -1,3 +1,4 @@
+import { ScaleSetMetrics } from './scale-set-metrics.js';
 import type { RunnerStatus } from '@gha-ephemeral/contract';
 import { GITHUB_REQUEST_OUTCOMES, type GitHubPort } from '@gha-ephemeral/github';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
@@ -40,6 +41,8 @@ export class OrchestratorMetrics implements RunnerObserver {
   readonly queuedToRunning: Histogram;
   /** The metrics of each pool. */
   readonly pools: PoolMetrics;
+  /** The scale-set listeners' gauges (GitHub's statistics, named as ARC's). */
+  readonly scaleSets: ScaleSetMetrics;
   #sources: MetricsSources | null = null;
 
   constructor(options: OrchestratorMetricsOptions = {}) {
@@ -48,6 +51,7 @@ export class OrchestratorMetrics implements RunnerObserver {
     // Read through a closure: inside collect(), `this` is the metric being collected.
     const sources = (): MetricsSources | null => this.#sources;
     this.pools = new PoolMetrics(this.registry, timeoutMs);
+    this.scaleSets = new ScaleSetMetrics(this.registry);
     new Gauge({
       name: `${PREFIX}runners`,
       help: 'Runner containers of this orchestrator by state (starting, idle, busy, offline, exited)',

@@ -128,3 +128,77 @@ describe('matching a job to a pool (first fit, in file order)', () => {
     expect(matchPool(pools, { labels, repository })?.name ?? null).toBe(expected);
   });
 });
+
+describe('scale-set pools', () => {
+  it('reads scaleSet: true, and {name, runnerGroup}, into pool.scaleSet', () => {
+    const [plain, named, ordinary] = load(`
+pools:
+  - name: linux
+    scaleSet: true
+    scope: { repository: acme/web }
+  - name: gpu
+    labels: [gpu]
+    scaleSet: { name: gpu-set, runnerGroup: gpu-group }
+    scope: { organization: acme }
+    env: { ACTIONS_RUNNER_INPUT_JITCONFIG: "{jit_config}" }
+  - name: other
+`);
+    expect(plain?.scaleSet).toEqual({ name: 'linux', runnerGroup: 'default' });
+    expect(named?.scaleSet).toEqual({ name: 'gpu-set', runnerGroup: 'gpu-group' });
+    expect(ordinary?.scaleSet).toBeNull();
+    expect(load('pools:\n  - name: x\n    scaleSet: false\n')[0]?.scaleSet).toBeNull();
+  });
+
+  it('refuses a scale set without a scope', () => {
+    expect(problems('pools:\n  - name: linux\n    scaleSet: true\n')).toEqual([
+      expect.stringMatching(
+        /^pools\[0\] \(linux\)\.scaleSet: a scale set is registered in one repository or organization: give the pool a scope/,
+      ),
+    ]);
+  });
+
+  it.each([
+    ['a registration token template', { RUNNER_TOKEN: '{registration_token}', RUNNER_NAME: '{runner_name}' }],
+    ['a template with no just-in-time configuration', { RUNNER_NAME: '{runner_name}' }],
+  ])('refuses %s: its runners are configured just in time', (_name, env) => {
+    const found = problems(
+      `pools:\n  - name: linux\n    scaleSet: true\n    scope: { repository: acme/web }\n    env: ${JSON.stringify(env)}\n`,
+    );
+    expect(found).toEqual([
+      expect.stringMatching(
+        /^pools\[0\] \(linux\)\.scaleSet: a scale set's runners are configured just in time: .*no \{registration_token\}/,
+      ),
+    ]);
+  });
+
+  it('refuses the same scale set name twice in one scope, whatever the case, but not in two scopes', () => {
+    const found = problems(`
+pools:
+  - name: linux
+    scaleSet: true
+    scope: { repository: acme/web }
+  - name: linux-2
+    scaleSet: { name: LINUX }
+    scope: { repository: acme/web }
+  - name: linux-3
+    scaleSet: { name: linux }
+    scope: { repository: acme/api }
+`);
+    expect(found).toEqual(['pools[1].scaleSet: the scale set "LINUX" is used twice in one scope']);
+  });
+
+  it('matches a job that names the scale set to its pool, in its scope only', () => {
+    const pools = load(`
+pools:
+  - name: linux
+    labels: [linux]
+    scaleSet: { name: linux-set }
+    scope: { repository: acme/web }
+`);
+    expect(matchPool(pools, { labels: ['linux-set'], repository: 'acme/web' })?.name).toBe('linux');
+    expect(matchPool(pools, { labels: ['linux-set', 'linux'], repository: 'acme/web' })?.name).toBe('linux');
+    expect(matchPool(pools, { labels: ['linux-set'], repository: 'acme/api' })).toBeNull();
+    // A scale set's runners have only its labels: not GitHub's defaults.
+    expect(matchPool(pools, { labels: ['self-hosted', 'linux-set'], repository: 'acme/web' })).toBeNull();
+  });
+});

@@ -117,6 +117,35 @@ export const DependencyHealth = z.object({
   version: z.string().optional(),
 });
 
+/** GitHub's counts for a scale set, as its Actions service sends them. */
+export const ScaleSetStatistics = z.object({
+  totalAvailableJobs: z.number().int(),
+  totalAcquiredJobs: z.number().int(),
+  totalAssignedJobs: z.number().int(),
+  totalRunningJobs: z.number().int(),
+  totalRegisteredRunners: z.number().int(),
+  totalBusyRunners: z.number().int(),
+  totalIdleRunners: z.number().int(),
+});
+
+/** One scale-set pool's listener, in the orchestrator's health. */
+export const ScaleSetHealth = z.object({
+  pool: z.string(),
+  name: z.string().meta({ description: 'The scale set: the label workflows target.' }),
+  id: z.number().int().nullable().meta({ description: "GitHub's id of the scale set, once registered." }),
+  state: z.enum(['starting', 'listening', 'conflict', 'failing', 'stopped']),
+  detail: z.string().nullable().meta({ description: 'Why it is in that state (conflict, failure).' }),
+  since: z.string().meta({ description: 'When it entered that state (ISO 8601).' }),
+  lastMessageAt: z.string().nullable(),
+  statistics: ScaleSetStatistics.nullable().meta({ description: 'What GitHub last said.' }),
+  desired: z
+    .number()
+    .int()
+    .nullable()
+    .meta({ description: 'min(max, minIdle + totalAssignedJobs); null until GitHub has said.' }),
+});
+export type ScaleSetHealth = z.infer<typeof ScaleSetHealth>;
+
 export const Health = z
   .object({
     status: z.enum(['ok', 'degraded', 'down']),
@@ -124,6 +153,10 @@ export const Health = z
     version: z.string(),
     uptimeSeconds: z.number(),
     dependencies: z.record(z.string(), DependencyHealth),
+    scaleSets: z
+      .array(ScaleSetHealth)
+      .optional()
+      .meta({ description: "The orchestrator's scale-set listeners, when some pools are scale sets." }),
   })
   .meta({ id: 'Health' });
 export type Health = z.infer<typeof Health>;

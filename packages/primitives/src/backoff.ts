@@ -52,6 +52,11 @@ export class KeyedBackoff<K extends NonNullable<unknown>> {
     return entry !== undefined && entry.until > this.#now();
   }
 
+  /** Until when the key waits (epoch ms), or undefined when it has no failures. */
+  until(key: K): number | undefined {
+    return this.#entries.get(key)?.until;
+  }
+
   /** The key's failures in a row (0 when none). */
   failures(key: K): number {
     return this.#entries.get(key)?.failures ?? 0;
