@@ -1,10 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startGitHubSim, type GitHubSim } from '@gha-ephemeral/github-sim';
 import {
-  findRepoRoot,
   freePort,
   removeContainersByLabel,
   STAND_IN_RUNNER_IMAGE,
@@ -16,10 +14,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isOwnRunnerName } from '../src/fleet/naming.js';
 import { MYOUNG34_TEMPLATE } from '../src/fleet/template.js';
 import { TOKEN } from './harness.js';
+import { MAIN, startOrchestrator, stop, type Process } from './child-orchestrator.js';
 
 const docker = new Dockerode();
-const root = findRepoRoot();
-const MAIN = join(root, 'orchestrator/dist/main.js');
 
 const TEMPLATES = {
   // myoung34's own entrypoint with a registration token, as `runnerenv_*` variables.
@@ -30,34 +27,6 @@ const TEMPLATES = {
   'just-in-time': {},
 } as const;
 const STEPS = ['after-credentials', 'after-create', 'after-start'] as const;
-
-interface Process {
-  child: ChildProcess;
-  output: string[];
-  exited: Promise<NodeJS.Signals | number | null>;
-}
-
-function startOrchestrator(env: Record<string, string>): Process {
-  const child = spawn(process.execPath, [MAIN], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const output: string[] = [];
-  child.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-  const exited = new Promise<NodeJS.Signals | number | null>((resolve) =>
-    child.once('exit', (code, signal) => resolve(signal ?? code)),
-  );
-  return { child, output, exited };
-}
-
-async function stop(orchestrator: Process | undefined): Promise<void> {
-  if (!orchestrator || orchestrator.child.exitCode !== null || orchestrator.child.signalCode !== null) return;
-  orchestrator.child.kill('SIGTERM');
-  const timer = setTimeout(() => orchestrator.child.kill('SIGKILL'), 15_000);
-  await orchestrator.exited;
-  clearTimeout(timer);
-}
 
 /** A built orchestrator on 127.0.0.1:`port` against the simulator, stand-in runners on the host network. */
 function orchestratorEnv(sim: GitHubSim, orchestratorId: string, port: number): Record<string, string> {
