@@ -238,6 +238,7 @@ export function planRunners(input: {
       actions.push({ kind: 'remove', ...removal });
       removed.add(removal.runnerId);
     }
+    // First when slots are short: GitHub assigned these jobs already, and takes them back if no runner comes.
     for (let i = 0; i < want.count; i += 1)
       wants.push({ scope: pool.scope, pool, jobId: null, createdAt: '' });
   }

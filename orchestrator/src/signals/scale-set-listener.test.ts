@@ -127,6 +127,24 @@ describe('ScaleSetListener', () => {
     expect(l.sessions.get(set!.id)).toBeUndefined();
   });
 
+  // BUG: a stop while the listener backs off after a failed poll leaves its session open on GitHub (and in the
+  // journal): another orchestrator, or this one restarted without a state directory, meets 409 for minutes.
+  it('closes its session on abort even while it backs off after a failure', async () => {
+    const l = startListener({ backoff: { baseMs: 5_000, maxMs: 5_000 } });
+    await l.listening();
+    sim.control.injectFault({
+      kind: 'error',
+      status: 500,
+      count: 'always',
+      match: { method: 'GET', path: '*/messages' },
+    });
+    await waitFor(() => l.status().state === 'failing', { timeoutMs: 5_000, message: 'failing' });
+    await l.stop();
+    expect(l.status().state).toBe('stopped');
+    expect(l.view()?.session).toBeNull();
+    expect(l.sessions.get(l.demand.scaleSetId(l.pool)!)).toBeUndefined();
+  });
+
   it('updates the labels of an existing scale set instead of creating another', async () => {
     const name = `lset-${process.pid}-${(names += 1)}`;
     const existing = await newClient().createScaleSet({ name, runnerGroupId: 1, labels: [name] });

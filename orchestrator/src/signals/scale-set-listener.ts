@@ -92,6 +92,10 @@ export class ScaleSetListener {
         await this.#failed(error, signal);
       }
     }
+    // Stopped while backing off after a failure: the session it left is still open; close it for the next one.
+    const id = demand.scaleSetId(pool.pool);
+    const left = id === null ? undefined : this.#o.sessions.get(id);
+    if (id !== null && left !== undefined) await this.#close(id, left);
     demand.setState(pool.pool, 'stopped');
   }
 
@@ -195,14 +199,33 @@ export class ScaleSetListener {
         }
         if (message === null) continue;
         await this.#handle(set, message, signal);
-        await service.deleteMessage(session, message.messageId, signal);
+        session = await this.#acknowledge(set, session, message.messageId, signal);
         lastMessageId = message.messageId;
         if (demand.statuses().find((s) => s.pool === pool.pool)?.state !== 'listening')
           demand.setState(pool.pool, 'listening');
         this.#failures = 0;
       }
     } finally {
-      if (signal.aborted) await this.#close(set, session);
+      if (signal.aborted) await this.#close(set.id, session.sessionId);
+    }
+  }
+
+  /** Acknowledges a message; a queue token that expired during the poll is refreshed first. The session in use. */
+  async #acknowledge(
+    set: RunnerScaleSet,
+    session: ScaleSetSession,
+    messageId: number,
+    signal: AbortSignal,
+  ): Promise<ScaleSetSession> {
+    const { service } = this.#o;
+    try {
+      await service.deleteMessage(session, messageId, signal);
+      return session;
+    } catch (error) {
+      if (!isCode(error, 'github.unauthorized') || signal.aborted) throw error;
+      const refreshed = await service.refreshSession(set.id, session.sessionId, signal);
+      await service.deleteMessage(refreshed, messageId, signal);
+      return refreshed;
     }
   }
 
@@ -230,10 +253,10 @@ export class ScaleSetListener {
     this.#o.onDemand();
   }
 
-  async #close(set: RunnerScaleSet, session: ScaleSetSession): Promise<void> {
+  async #close(scaleSetId: number, sessionId: string): Promise<void> {
     try {
-      await this.#o.service.deleteSession(set.id, session.sessionId, AbortSignal.timeout(CLOSE_DEADLINE_MS));
-      this.#o.sessions.closed(set.id);
+      await this.#o.service.deleteSession(scaleSetId, sessionId, AbortSignal.timeout(CLOSE_DEADLINE_MS));
+      this.#o.sessions.closed(scaleSetId);
     } catch (error) {
       this.#log.warn(
         { err: error },

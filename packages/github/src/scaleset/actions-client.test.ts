@@ -144,6 +144,13 @@ describe('runner groups and scale sets', () => {
     const again = await rejection(client.createScaleSet({ name, runnerGroupId: 1, labels: [name] }));
     expect(again).toMatchObject({ code: 'github.conflict', details: { status: 409 } });
   });
+  it('finds a scale set whose name differs only in case (GitHub names are case-insensitive)', async () => {
+    const { client } = clientFor();
+    const name = uniqueName();
+    const created = await client.createScaleSet({ name: name.toUpperCase(), runnerGroupId: 1, labels: [] });
+    // Not finding it would make the listener create it again and meet 409 for ever.
+    expect(await client.findScaleSet(1, name)).toMatchObject({ id: created.id });
+  });
 });
 
 describe('sessions and messages', () => {

@@ -131,7 +131,7 @@ export class ActionsServiceClient {
       undefined,
       signal,
     );
-    return list.value?.find((set) => set.name === name) ?? null;
+    return list.value?.find((set) => set.name.toLowerCase() === name.toLowerCase()) ?? null;
   }
 
   /** Creates a scale set with these labels (the name is one of them), updates off. */
