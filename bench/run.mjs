@@ -16,6 +16,7 @@ import { formatWebhookBench, runWebhookBench, webhookBenchFailed, webhookSetting
 import { formatSoakBench, runSoakBench, soakBenchFailed, soakSettings } from './soak.mjs';
 import { chaosBenchFailed, chaosSettings, formatChaosBench, runChaosBench } from './chaos.mjs';
 import { formatWarmBench, runWarmBench, warmBenchFailed, warmSettings } from './warm.mjs';
+import { formatScaleSetBench, runScaleSetBench, scaleSetBenchFailed, scaleSetSettings } from './scaleset.mjs';
 
 const SUITES = {
   discovery: {
@@ -47,6 +48,11 @@ const SUITES = {
     run: () => runWarmBench(warmSettings()),
     format: formatWarmBench,
     failed: warmBenchFailed,
+  },
+  scaleset: {
+    run: () => runScaleSetBench(scaleSetSettings()),
+    format: formatScaleSetBench,
+    failed: scaleSetBenchFailed,
   },
 };
 

@@ -256,3 +256,64 @@ export async function tokenPresetEnv(root) {
     Object.entries(MYOUNG34_TEMPLATE).map(([name, value]) => [`runnerenv_${name}`, value]),
   );
 }
+
+/**
+ * The built orchestrator alone (automatic mode, no gateway, no webhook: nothing GitHub must reach) with a pool file
+ * of scale-set pools: what the scaleset suite measures. Resolves once its /health answers and every scale set of
+ * the pool file (`scaleSets`, their names) has a live session with one long poll open in `sim`. `orchestratorEnv`
+ * adds to (and may override) the defaults. Stops it and removes its runners on failure and on `stop()`.
+ */
+export async function startScaleSetStack(root, kit, sim, options) {
+  const {
+    token,
+    sharedToken,
+    orchestratorId,
+    poolFile,
+    scaleSets,
+    orchestratorEnv = {},
+    logLevel = 'INFO',
+  } = options;
+  const port = await freePort();
+  const orchestrator = startProcess(join(root, 'orchestrator/dist/main.js'), {
+    GITHUB_API_URL: sim.apiUrl,
+    GITHUB_RUNNER_TOKEN: token,
+    RUNNER_NETWORK: 'host',
+    ORCHESTRATOR_ID: orchestratorId,
+    ORCHESTRATOR_HOST: '127.0.0.1',
+    ORCHESTRATOR_PORT: String(port),
+    ORCHESTRATOR_API_TOKEN: sharedToken,
+    AUTO_CREATE_RUNNERS: 'true',
+    RUNNER_POOLS_FILE: poolFile,
+    LOG_LEVEL: logLevel,
+    LOG_FORMAT: 'json',
+    ...orchestratorEnv,
+  });
+  const stop = async () => {
+    await stopProcess(orchestrator);
+    await kit.removeContainersByLabel('gha-ephemeral.orchestrator', orchestratorId);
+  };
+  try {
+    await waitForHttp(`http://127.0.0.1:${port}/health`, orchestrator, 'the orchestrator');
+    const deadline = Date.now() + 30_000;
+    const listening = () => {
+      const sets = sim.control.listScaleSets();
+      return scaleSets.every((name) => {
+        const set = sets.find((s) => s.name === name);
+        return set?.session?.ownerName === orchestratorId && set.openPolls === 1;
+      });
+    };
+    while (!listening()) {
+      if (orchestrator.child.exitCode !== null)
+        throw new Error(
+          `the orchestrator exited (${orchestrator.child.exitCode}): ${orchestrator.stderr.join('')}`,
+        );
+      if (Date.now() > deadline)
+        throw new Error(`the scale sets ${scaleSets.join(', ')} had no listening session within 30 s`);
+      await sleep(100);
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { orchestratorId, orchestratorUrl: `http://127.0.0.1:${port}`, stop };
+}

@@ -1,11 +1,14 @@
 // Drives `pnpm demo` once the stack is up (scripts/demo.sh starts it): points the simulator's webhook at the
-// gateway (webhooks mode), queues the sample jobs in the GitHub simulator, gets runners started for them (or lets
+// gateway (webhooks mode), or shows the scale sets' listeners (scale-set mode), queues the sample jobs in the GitHub simulator, gets runners started for them (or lets
 // automatic mode do it), prints a line as each delivery goes out and each runner starts, takes a job, finishes
 // and vanishes, then a summary with each job's time from queued to running. Every wait is bounded.
 //
 // Environment: DEMO_GATEWAY_URL, DEMO_SIM_URL, DEMO_API_KEY, DEMO_AUTO (true: AUTO_CREATE_RUNNERS is on),
-// DEMO_WEBHOOK_URL and DEMO_WEBHOOK_SECRET (both set: webhooks mode; empty: polling), DEMO_RUNNER_IMAGE and
-// DEMO_RUNNER_NETWORK (for the `docker run -d` the starts are compared with), DEMO_TIMEOUT_SECONDS (180).
+// DEMO_WEBHOOK_URL and DEMO_WEBHOOK_SECRET (both set: webhooks mode; empty: polling), DEMO_MODE (scaleset: the
+// pools are runner scale sets, the repositories already exist), DEMO_ORCHESTRATOR_CONTAINER (to read the
+// listeners' state from the orchestrator's /health), DEMO_RUNNER_IMAGE and DEMO_RUNNER_NETWORK (for the
+// `docker run -d` the starts are compared with), DEMO_TIMEOUT_SECONDS (180).
+import { execFile } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   addGatewayWebhook,
@@ -32,6 +35,8 @@ const auto = process.env.DEMO_AUTO === 'true';
 const webhookUrl = process.env.DEMO_WEBHOOK_URL ?? '';
 const webhookSecret = process.env.DEMO_WEBHOOK_SECRET ?? '';
 const webhooks = webhookUrl !== '';
+const scaleSets = process.env.DEMO_MODE === 'scaleset';
+const orchestratorContainer = process.env.DEMO_ORCHESTRATOR_CONTAINER ?? '';
 const runnerImage = process.env.DEMO_RUNNER_IMAGE ?? 'gha-ephemeral/stand-in-runner:local';
 const runnerNetwork = process.env.DEMO_RUNNER_NETWORK ?? 'gha-demo-runners';
 /** Seconds from `docker run -d` of the runner image to its container running, measured once; null if unknown. */
@@ -50,19 +55,86 @@ async function gatewayRunners() {
   return body.runners;
 }
 
-/** The simulator's view: every job, every registered runner, and the webhook deliveries sent so far. */
+/** The simulator's view: every job, every registered runner, the webhook deliveries sent so far, the scale sets. */
 async function simulatorState() {
-  const [jobs, runners, deliveries] = await Promise.all([
+  const [jobs, runners, deliveries, sets] = await Promise.all([
     call(`${sim}/_sim/jobs`),
     call(`${sim}/_sim/runners`),
     webhooks ? call(`${sim}/_sim/webhooks/deliveries`) : { body: { deliveries: [] } },
+    scaleSets ? call(`${sim}/_sim/scale-sets`) : { body: { scaleSets: [] } },
   ]);
-  return { jobs: jobs.body.jobs, runners: runners.body.runners, deliveries: deliveries.body.deliveries };
+  return {
+    jobs: jobs.body.jobs,
+    runners: runners.body.runners,
+    deliveries: deliveries.body.deliveries,
+    scaleSets: sets.body?.scaleSets ?? [],
+  };
+}
+
+/**
+ * The orchestrator's own view of its scale-set listeners (its /health, read inside its container: the
+ * orchestrator publishes no port), or null when it cannot be read.
+ */
+function orchestratorListeners() {
+  if (orchestratorContainer === '') return Promise.resolve(null);
+  const script =
+    "const h=process.env.ORCHESTRATOR_HOST||'127.0.0.1';" +
+    "fetch('http://'+(h==='0.0.0.0'?'127.0.0.1':h)+':'+(process.env.ORCHESTRATOR_PORT||'8000')+'/health'," +
+    '{signal:AbortSignal.timeout(5000)}).then(r=>r.text()).then(t=>process.stdout.write(t))';
+  return new Promise((resolve) => {
+    execFile(
+      'docker',
+      ['exec', orchestratorContainer, 'node', '-e', script],
+      { timeout: 15_000 },
+      (error, stdout) => {
+        try {
+          resolve(error ? null : (JSON.parse(stdout).scaleSets ?? null));
+        } catch {
+          resolve(null);
+        }
+      },
+    );
+  });
+}
+
+const scopeOf = (set) => (set.scope?.org ? `organization ${set.scope.org}` : `repository ${set.scope?.repo}`);
+
+/**
+ * Scale-set mode: waits (bounded) until every scale set has its listener's session with a long poll open, and
+ * prints each: what GitHub shows and what the orchestrator's listener says.
+ */
+async function showListeners() {
+  const deadline = Date.now() + 60_000;
+  let sets = [];
+  let listeners = null;
+  while (Date.now() < deadline) {
+    sets = (await call(`${sim}/_sim/scale-sets`)).body?.scaleSets ?? [];
+    listeners = await orchestratorListeners();
+    const ready =
+      sets.length > 0 &&
+      sets.every((set) => set.session?.live !== false && set.session && set.openPolls >= 1) &&
+      (listeners === null || listeners.every((l) => l.state === 'listening'));
+    if (ready) break;
+    await sleep(POLL_MS);
+  }
+  if (sets.length === 0) throw new Error('no scale set was registered in the simulator within 60 s');
+  for (const set of sets) {
+    const listener = listeners?.find((l) => l.name === set.name);
+    say(
+      '🎧',
+      `scale set ${set.name} (id ${set.id}, ${scopeOf(set)}, takes jobs whose runs-on labels are all among [${set.labels.map((l) => l.name ?? l).join(', ')}]): ` +
+        `listener ${listener?.state ?? 'state unknown'}, session held by ${set.session?.ownerName ?? 'nobody'}, ` +
+        `${set.openPolls} long poll open`,
+    );
+  }
+  return sets;
 }
 
 /** How runners get started, as the header and the summary say it. */
 function howRunnersStart() {
   if (!auto) return 'runners requested through the API';
+  if (scaleSets)
+    return 'scale sets: GitHub assigns each job to a runner scale set; the orchestrator long-polls for it, no webhook, no polling';
   return webhooks
     ? 'webhooks: the simulator posts signed workflow_job deliveries to the gateway'
     : 'polling: the orchestrator asks GitHub for queued jobs every 3 s';
@@ -83,9 +155,12 @@ class Progress {
   startedRunners = new Set();
   goneRunners = new Set();
   tookJob = new Set();
+  assigned = new Set(); // job ids GitHub assigned to a scale set
+  setStatistics = new Map(); // scale set id -> last "assigned, running" text
 
   async observe(state, runners) {
     this.observeDeliveries(state);
+    if (scaleSets) this.observeScaleSets(state);
     await this.observeStarted(runners);
     this.observeSimulator(state);
     this.observeGone(runners);
@@ -135,6 +210,29 @@ class Progress {
     }
   }
 
+  /** Scale-set mode: GitHub assigning a job to a scale set, and what each set's statistics say. */
+  observeScaleSets({ jobs, scaleSets: sets }) {
+    const names = new Map(sets.map((set) => [set.id, set.name]));
+    for (const job of jobs) {
+      if (!job.scaleSet || this.assigned.has(job.id)) continue;
+      this.assigned.add(job.id);
+      say(
+        '📌',
+        `job ${job.repo} ${job.workflowName}/${job.name} assigned by GitHub to scale set ` +
+          `${names.get(job.scaleSet.scaleSetId) ?? job.scaleSet.scaleSetId}: its listener hears of it on its open long poll`,
+      );
+    }
+    for (const set of sets) {
+      const s = set.statistics;
+      if (!s) continue;
+      const text = `${s.totalAssignedJobs} assigned, ${s.totalRunningJobs} running, ${s.totalRegisteredRunners} runners`;
+      if (this.setStatistics.get(set.id) === text) continue;
+      const first = !this.setStatistics.has(set.id);
+      this.setStatistics.set(set.id, text);
+      if (!first) say('🎧', `scale set ${set.name}: ${text}`);
+    }
+  }
+
   observeSimulator({ jobs, runners }) {
     for (const runner of runners) {
       if (this.registered.has(runner.name)) continue;
@@ -165,7 +263,7 @@ function done(queued, progress, state) {
   return allCompleted && allGone && state.runners.length === 0;
 }
 
-function printSummary(queued, progress, state, finished) {
+async function printSummary(queued, progress, state, finished) {
   const repos = new Set(queued.map((job) => job.repo));
   const byId = new Map(state.jobs.map((job) => [job.id, job]));
   const starts = [];
@@ -194,7 +292,10 @@ function printSummary(queued, progress, state, finished) {
     `  runners  ${progress.startedRunners.size} started, ${progress.tookJob.size} took a job, ` +
       `${progress.goneRunners.size} gone, ${left} still running`,
   );
-  console.log(`  starts   ${formatStartsLine(starts, auto ? (webhooks ? 'webhooks' : 'polling') : 'API')}`);
+  console.log(
+    `  starts   ${formatStartsLine(starts, auto ? (scaleSets ? 'scale sets' : webhooks ? 'webhooks' : 'polling') : 'API')}`,
+  );
+  if (scaleSets) await printScaleSetSummary(state);
   if (floor !== null) {
     console.log(
       `  floor    docker run -d of the runner image on its network: running after ${floor.toFixed(2)} s`,
@@ -202,6 +303,40 @@ function printSummary(queued, progress, state, finished) {
   }
   console.log(`  GitHub   ${state.runners.length} runner registrations left`);
   console.log(`  time     ${((Date.now() - started) / 1000).toFixed(0)} s`);
+}
+
+/** Scale-set mode's part of the summary: each listener, and what GitHub was asked while the jobs ran. */
+async function printScaleSetSummary(state) {
+  const listeners = await orchestratorListeners();
+  for (const set of state.scaleSets) {
+    const listener = listeners?.find((l) => l.name === set.name);
+    const view = listener
+      ? `${listener.state}${listener.desired === null ? '' : `, wants ${listener.desired} runners`}`
+      : 'state unknown';
+    console.log(
+      `  listener ${set.name}: ${view}; GitHub: session of ${set.session?.ownerName ?? 'nobody'}, ` +
+        `${set.openPolls} long poll open`,
+    );
+  }
+  const [{ body }, deliveries] = await Promise.all([
+    call(`${sim}/_sim/requests`),
+    call(`${sim}/_sim/webhooks/deliveries`),
+  ]);
+  if (!body?.byRoute) return;
+  let rest = 0;
+  let polling = 0;
+  let actions = 0;
+  for (const [route, counts] of Object.entries(body.byRoute)) {
+    if (route.includes('/_runner/') || route.includes('/_apis/')) actions += counts.total;
+    else {
+      rest += counts.total;
+      if (/actions\/runs|\/jobs/.test(route)) polling += counts.total;
+    }
+  }
+  console.log(
+    `  requests ${actions} to the Actions service, ${rest} REST (${polling} polling for queued jobs), ` +
+      `${deliveries.body?.deliveries?.length ?? '?'} webhook deliveries, since the jobs were queued`,
+  );
 }
 
 async function main() {
@@ -222,7 +357,12 @@ async function main() {
       `for comparison: docker run -d of the runner image on its network is running after ${floor.toFixed(2)} s`,
     );
   }
-  await createRepositories(sim);
+  // Scale-set mode: scripts/demo.sh created them before the orchestrator started (its scale sets live there).
+  if (scaleSets) {
+    await showListeners();
+    // What GitHub is asked from here on: the summary counts it.
+    await call(`${sim}/_sim/requests`, { method: 'DELETE' });
+  } else await createRepositories(sim);
   console.log(
     `Queueing sample jobs in the GitHub simulator, one every ${JOB_SPACING_MS / 1000} s (${howRunnersStart()})`,
   );
@@ -244,7 +384,7 @@ async function main() {
   );
 
   const progress = new Progress();
-  let state = { jobs: [], runners: [], deliveries: [] };
+  let state = { jobs: [], runners: [], deliveries: [], scaleSets: [] };
   let finished = false;
   while (Date.now() - started < timeoutMs) {
     if (queueError) throw queueError;
@@ -257,7 +397,7 @@ async function main() {
     }
     await sleep(POLL_MS);
   }
-  printSummary(queued, progress, state, finished);
+  await printSummary(queued, progress, state, finished);
   process.exitCode = finished ? 0 : 1;
 }
 

@@ -4,13 +4,14 @@
 # cannot be pulled (scripts/offline-base-images.sh), and the images are built from this checkout (the service
 # images' build stage downloads npm packages, from the registry or NPM_REGISTRY).
 #
-#   bash scripts/demo.sh up [--polling]
+#   bash scripts/demo.sh up [--polling | --scaleset]
 #       installs the dependencies when node_modules is missing (a fresh clone), builds, starts (compose project
 #       gha-demo), queues sample jobs, shows runners take them and vanish, prints a summary (with each job's
 #       time from queued to running) and the URLs; the stack stays up
 #   bash scripts/demo.sh down
 #       removes everything `up` started: containers (runners included), networks, volumes, and the API key file
-# `pnpm demo -- --polling` (or DEMO_MODE=polling) is the polling variant, below.
+# `pnpm demo -- --polling` (or DEMO_MODE=polling) is the polling variant, `pnpm demo -- --scaleset` (or
+# DEMO_MODE=scaleset) the scale-set variant, below.
 # Env: DEMO_PORT (8080) the gateway's port on 127.0.0.1; DEMO_AUTO and DEMO_MODE (see below).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,6 +24,9 @@ auto=${DEMO_AUTO:-true}
 # them to the gateway, as a GitHub webhook does, so a runner starts well under a second after its job is queued
 # (polling stays on, slowly, as the safety net it is in production). polling: no webhook; the orchestrator finds
 # queued jobs by asking GitHub every RUNNER_CHECK_INTERVAL (3 s here), so runners start seconds later.
+# scaleset: the pools of scripts/demo-scaleset-pools.yaml are runner scale sets; GitHub assigns them their jobs
+# and the orchestrator's listener long-polls GitHub's Actions service for them: no webhook, no public endpoint,
+# no polling for queued jobs.
 mode=${DEMO_MODE:-webhooks}
 
 project=gha-demo
@@ -118,13 +122,19 @@ build_images() {
 random_text() { node -e "console.log(require('crypto').randomBytes($1).toString('base64url'))"; }
 
 write_env() {
-  local api_key token webhook_secret='' check_interval=3
+  local api_key token webhook_secret='' check_interval=3 pools=''
   api_key=$(random_text 24)
   token="ghp_demo$(node -e "console.log(require('crypto').randomBytes(16).toString('hex'))")"
   if [ "$mode" = webhooks ]; then
     webhook_secret=$(random_text 32)
     # Webhooks start the runners; the poller only catches a delivery that was lost, as in production.
     check_interval=30
+  fi
+  if [ "$mode" = scaleset ]; then
+    # Only the scale sets' listeners start runners; the check loop then only reconciles.
+    check_interval=30
+    pools="RUNNER_POOLS_FILE=/etc/gha-ephemeral/pools.yaml
+POOLS_FILE=$root/scripts/demo-scaleset-pools.yaml"
   fi
   (umask 077 && printf '%s\n' "$api_key" >"$key_file")
   cat >"$env_file" <<EOF
@@ -149,6 +159,7 @@ RUNNER_CHECK_INTERVAL=$check_interval
 DISCOVERY_REFRESH_INTERVAL=10
 RUNNER_PURGE_INTERVAL=30
 LOG_FORMAT=pretty
+$pools
 EOF
   chmod 600 "$env_file"
 }
@@ -180,13 +191,15 @@ up() {
 
   build_images
   write_env
+  local sim_address
+  : >"$work/up.log"
+  if [ "$mode" = scaleset ]; then start_simulator_first; fi
   say "starting gateway, orchestrator and GitHub simulator (compose project $project, $mode)"
-  compose up -d --no-build >"$work/up.log" 2>&1 || {
+  compose up -d --no-build >>"$work/up.log" 2>&1 || {
     cat "$work/up.log" >&2
     die "compose up failed"
   }
   wait_for_gateway
-  local sim_address
   sim_address=$(compose port github-sim 3000 | tail -n 1)
   say "the gateway is healthy at http://127.0.0.1:$port"
   echo
@@ -197,6 +210,7 @@ up() {
   if [ "$mode" = webhooks ]; then webhook_url="http://api-gateway:$port/webhooks/github"; fi
   DEMO_GATEWAY_URL="http://127.0.0.1:$port" DEMO_SIM_URL="http://$sim_address" DEMO_API_KEY="$(cat "$key_file")" \
     DEMO_AUTO="$auto" DEMO_WEBHOOK_URL="$webhook_url" DEMO_WEBHOOK_SECRET="$(env_value GITHUB_WEBHOOK_SECRET)" \
+    DEMO_MODE="$mode" DEMO_ORCHESTRATOR_CONTAINER="$(compose ps -q orchestrator 2>/dev/null | tail -n 1)" \
     DEMO_RUNNER_IMAGE="$(env_value RUNNER_IMAGE)" DEMO_RUNNER_NETWORK="$(env_value RUNNER_NETWORK)" \
     node scripts/demo-watch.mjs || watch_status=$?
 
@@ -215,6 +229,27 @@ EOF
   return "$watch_status"
 }
 
+# Scale-set mode: the orchestrator registers its scale sets in the demo's organization and repository as it
+# starts, so the simulator comes up first and they are created before the orchestrator starts (else its listeners
+# would wait, backing off, for them to appear).
+start_simulator_first() {
+  local deadline=$(($(date +%s) + 120)) address=''
+  say "starting the GitHub simulator first and creating the demo's repositories (the scale sets are registered there)"
+  compose up -d --no-build github-sim >>"$work/up.log" 2>&1 || {
+    cat "$work/up.log" >&2
+    die "compose up github-sim failed"
+  }
+  until [ -n "$address" ] && curl -fsS --max-time 5 "http://$address/_sim/health" >/dev/null 2>&1; do
+    [ "$(date +%s)" -lt "$deadline" ] || die "the GitHub simulator did not answer within 120 s"
+    sleep 1
+    address=$(compose port github-sim 3000 2>/dev/null | tail -n 1)
+  done
+  DEMO_SIM_URL="http://$address" node --input-type=module -e "
+    import { createRepositories } from './scripts/demo-scenario.mjs';
+    await createRepositories(process.env.DEMO_SIM_URL);
+  " || die "creating the demo's repositories in the simulator failed"
+}
+
 # up's options: pnpm passes what follows `pnpm demo` (`pnpm demo -- --polling` keeps the `--`).
 read_up_options() {
   local option
@@ -223,12 +258,13 @@ read_up_options() {
       --) ;;
       --polling) mode=polling ;;
       --webhooks) mode=webhooks ;;
-      *) die "unknown option $option (usage: pnpm demo [-- --polling])" ;;
+      --scaleset) mode=scaleset ;;
+      *) die "unknown option $option (usage: pnpm demo [-- --polling | --scaleset])" ;;
     esac
   done
   case "$mode" in
-    webhooks | polling) ;;
-    *) die "DEMO_MODE must be webhooks or polling, not $mode" ;;
+    webhooks | polling | scaleset) ;;
+    *) die "DEMO_MODE must be webhooks, polling or scaleset, not $mode" ;;
   esac
 }
 
@@ -240,5 +276,5 @@ case "$command" in
     up
     ;;
   down) down ;;
-  *) die "usage: scripts/demo.sh up [--polling] | down" ;;
+  *) die "usage: scripts/demo.sh up [--polling | --scaleset] | down" ;;
 esac

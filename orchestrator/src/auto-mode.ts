@@ -51,8 +51,8 @@ export function createAutoMode(options: {
       maxIdleAgeMs: config.RUNNER_MAX_IDLE_AGE * 1000,
     },
   });
-  const listeners = options.scaleSets?.listeners(() => {
-    void reconciler.nudge(() => book.demand()).catch(() => undefined);
+  const listeners = options.scaleSets?.listeners((signal) => {
+    void reconciler.nudge(() => book.demand(), signal).catch(() => undefined);
   });
   // Scale sets are told their jobs by GitHub: polls are for the other pools only.
   const polls = config.pools.some((pool) => pool.scaleSet === null);

@@ -7,6 +7,7 @@ import {
 } from '@gha-ephemeral/github';
 import type { Logger } from '@gha-ephemeral/logging';
 import type { OrchestratorConfig } from './config.js';
+import { RegistrationTokens, type SecretSink } from './fleet/registration-tokens.js';
 import { ScaleSetRunners } from './fleet/scale-set-registrar.js';
 import { scaleSetLabels, type RunnerPool } from './pools/pool.js';
 import { ScaleSetDemand } from './signals/scale-set-demand.js';
@@ -23,7 +24,7 @@ export interface ScaleSetParts {
   /** The scopes the scale sets are registered in (for the orphan purge). */
   scopes: GitHubScope[];
   /** Builds one listener per scale-set pool, each calling `onDemand` when GitHub has spoken. */
-  listeners(onDemand: () => void): ScaleSetListener[];
+  listeners(onDemand: (signal: AbortSignal) => void): ScaleSetListener[];
 }
 
 /** Options of {@link composeScaleSets}. */
@@ -32,6 +33,8 @@ export interface ScaleSetOptions {
   github: GitHubPort;
   logger: Logger;
   userAgent: string;
+  /** Told of every token the scale sets use (registration, admin, queue), so that the logs can redact it. */
+  onSecret: SecretSink;
   /** For tests: how long a listener waits while another holds the session. */
   conflictRetryMs?: number;
 }
@@ -45,6 +48,7 @@ export function composeScaleSets(options: ScaleSetOptions): ScaleSetParts | null
   );
   if (pools.length === 0) return null;
   const clients = new Map<string, ActionsServiceClient>();
+  const tokens = new RegistrationTokens(github, options.onSecret);
   const clientOf = (scope: GitHubScope): ActionsServiceClient => {
     const key = scopeKey(scope);
     let client = clients.get(key);
@@ -53,7 +57,8 @@ export function composeScaleSets(options: ScaleSetOptions): ScaleSetParts | null
         restBaseUrl: config.GITHUB_API_URL,
         webUrl: webUrlFromApiUrl(config.GITHUB_API_URL),
         scope,
-        registrationToken: async (signal) => (await github.createRegistrationToken(scope, { signal })).token,
+        registrationToken: (signal) => tokens.get(scope, signal),
+        onSecret: options.onSecret,
         userAgent: options.userAgent,
         requestTimeoutMs: config.GITHUB_REQUEST_TIMEOUT * 1000,
       });
@@ -95,12 +100,14 @@ export function composeScaleSets(options: ScaleSetOptions): ScaleSetParts | null
             name: pool.scaleSet.name,
             runnerGroup: pool.scaleSet.runnerGroup,
             labels: scaleSetLabels(pool),
-            max: pool.max,
+            // GitHub assigns no more than this: the pool's max, within MAX_RUNNERS over all pools.
+            max: Math.min(pool.max, config.MAX_RUNNERS),
           },
           ownerName: config.ORCHESTRATOR_ID,
           demand,
           sessions,
           onDemand,
+          onSecret: (secret) => void options.onSecret(secret),
           logger: logger.child({ component: 'scale-set' }),
           ...(options.conflictRetryMs === undefined ? {} : { conflictRetryMs: options.conflictRetryMs }),
         });

@@ -80,6 +80,7 @@ export async function createOrchestrator(
     github,
     logger: logger.child({ component: 'scale-set' }),
     userAgent,
+    onSecret: deps.onSecret,
     ...(deps.scaleSetConflictRetryMs === undefined ? {} : { conflictRetryMs: deps.scaleSetConflictRetryMs }),
   });
   const fleet = composeFleet({
@@ -92,7 +93,9 @@ export async function createOrchestrator(
     onSecret: deps.onSecret,
     stateDir: config.ORCHESTRATOR_STATE_DIR,
     dind: { image: config.DIND_IMAGE, mode: config.DIND_MODE },
-    ...(scaleSets ? { scaleSets: scaleSets.registrar } : {}),
+    ...(scaleSets
+      ? { scaleSets: scaleSets.registrar, onRunnerRemoved: (id: string) => scaleSets.demand.forget(id) }
+      : {}),
     settings: {
       pools: config.pools,
       maxRunners: config.MAX_RUNNERS,

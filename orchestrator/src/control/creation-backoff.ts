@@ -1,10 +1,21 @@
 import { isAppError } from '@gha-ephemeral/contract';
+import type { GitHubScope } from '@gha-ephemeral/github';
 import { KeyedBackoff } from '@gha-ephemeral/primitives';
+import { scopeKey } from '../signals/demand.js';
+import { planKey } from './plan.js';
 
 /** A failure that will not pass by itself (GitHub's 403, 404, 422): the scope waits 1 minute, then 2, 4 ... 1 hour. */
 const LASTING = { baseMs: 60_000, maxMs: 3_600_000, jitter: 0.2 };
 /** Any other failure (5xx, a timeout, Docker busy): a short wait, spread wide so retries do not align. */
 const PASSING = { baseMs: 2_000, maxMs: 60_000, jitter: 0.5 };
+
+/**
+ * What creations wait by: a pool in a scope. Pools of one scope fail apart (a broken image, a refused scale set),
+ * so one never holds another back.
+ */
+export function backoffKey(action: { pool: string; scope: GitHubScope }): string {
+  return planKey(action.pool, scopeKey(action.scope));
+}
 
 /** What a failed creation did to its scope. */
 export interface CreationFailure {

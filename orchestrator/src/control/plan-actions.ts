@@ -1,8 +1,8 @@
 import { isAppError } from '@gha-ephemeral/contract';
 import { scopeTarget } from '@gha-ephemeral/github';
 import type { Logger } from '@gha-ephemeral/logging';
-import { scopeKey, type ScopeDemand } from '../signals/demand.js';
-import type { CreationBackoff } from './creation-backoff.js';
+import type { ScopeDemand } from '../signals/demand.js';
+import { backoffKey, type CreationBackoff } from './creation-backoff.js';
 import type { Plan, PlanAction } from './plan.js';
 import type { Fleet, PassResult } from './reconciler.js';
 import type { RunnerGate } from './runner-gate.js';
@@ -55,7 +55,7 @@ export class PlanActions {
    * failures is a warning. True when the rest of the pass would fail the same way.
    */
   #creationFailed(error: unknown, action: CreateAction, result: PassResult): boolean {
-    const failure = this.#deps.backoff.failed(scopeKey(action.scope), error);
+    const failure = this.#deps.backoff.failed(backoffKey(action), error);
     const fields = {
       target: scopeTarget(action.scope),
       failures: failure.failures,
@@ -88,8 +88,13 @@ export class PlanActions {
           'removing inactive runner',
         );
         const reason = REMOVAL_REASONS[action.reason];
-        await this.#deps.runners.remove(action.runnerId, signal, reason);
-        result.removed += 1;
+        const outcome = await this.#deps.runners.remove(action.runnerId, signal, reason);
+        if (outcome === 'kept') {
+          this.#deps.logger.info(
+            { category: 'MONITOR', runner: action.runnerId },
+            'kept the runner: GitHub has just given it a job',
+          );
+        } else result.removed += 1;
       } catch (error) {
         if (this.#failed(error, 'remove', result)) return true;
       }
@@ -131,7 +136,7 @@ export class PlanActions {
           );
           result.created += 1;
           runnerName = runner?.id ?? null;
-          if (this.#deps.backoff.succeeded(scopeKey(action.scope))) {
+          if (this.#deps.backoff.succeeded(backoffKey(action))) {
             this.#deps.logger.info(
               { category: 'SUCCESS', target: scopeTarget(action.scope) },
               'runners start again',

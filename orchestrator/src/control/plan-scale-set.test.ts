@@ -18,7 +18,9 @@ function runner(
 ): ObservedRunner {
   return {
     id,
+    scope: repo,
     scopeKey: scopeKey(repo),
+    verified: true,
     labels: ['set', 'linux'],
     state,
     createdAtMs: YOUNG,
@@ -223,7 +225,8 @@ describe('planRunners with scale-set pools', () => {
     const pools = [ORDINARY, { ...SET, max: poolMax }];
     const p = plan({ runners, pools, scaleSets: { set: told(6) } }, over);
     expect(p.actions.filter((a) => a.kind === 'create')).toHaveLength(creates);
-    expect(p.deferredJobs).toBe(0);
+    // Each runner short stands for an assigned job that waits: said, so the operator sees it.
+    expect(p.deferredJobs).toBe(5 - creates); // desired 6, one live
   });
 
   it('shares MAX_RUNNERS between ordinary jobs and scale-set runners', () => {

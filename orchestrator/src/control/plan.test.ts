@@ -18,7 +18,9 @@ function job(labels: string[] = ['self-hosted'], createdAt = '2026-01-01T00:00:0
 function runner(state: ObservedRunner['state'], over: Partial<ObservedRunner> = {}): ObservedRunner {
   return {
     id: `r-${Math.random()}`,
+    scope: repo,
     scopeKey: scopeKey(repo),
+    verified: true,
     labels: POOL,
     state,
     createdAtMs: NOW - 1000,

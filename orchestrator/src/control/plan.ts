@@ -206,9 +206,11 @@ export function planRunners(input: {
   const removed = new Set<string>();
   const actions: PlanAction[] = [];
   for (const runner of live) {
-    // Offline: registered (a just-in-time runner is, at once) but not connected; the same bound applies.
+    // Offline: registered (a just-in-time runner is, at once) but not connected; the same bound applies. Not when
+    // GitHub could not be asked (its state is unknown, not "never online"), nor when a scale set said it is busy.
     const waiting = runner.state === 'starting' || runner.state === 'offline';
-    if (waiting && nowMs - runner.createdAtMs > limits.startTimeoutMs) {
+    const known = runner.verified && input.scaleSets?.get(runner.pool)?.busy.has(runner.id) !== true;
+    if (waiting && known && nowMs - runner.createdAtMs > limits.startTimeoutMs) {
       actions.push({ kind: 'remove', runnerId: runner.id, reason: 'start-timeout' });
       removed.add(runner.id);
     }
@@ -264,7 +266,8 @@ export function planRunners(input: {
   for (const want of wants.sort(byAge)) {
     const count = perPool.get(want.pool.name) ?? 0;
     if (free === 0 || count >= want.pool.max) {
-      if (want.jobId !== null) deferred += 1;
+      // A scale set's runner stands for a job GitHub assigned: it waits as much as a queued one.
+      if (want.jobId !== null || want.pool.scaleSet === true) deferred += 1;
       continue;
     }
     free -= 1;

@@ -6,6 +6,7 @@ import type { CreateRunnersCommand, RunnerService } from '../fleet/runner-servic
 import { DemandBook } from '../signals/demand-book.js';
 import { Reconciler } from './reconciler.js';
 import { RunnerGate } from './runner-gate.js';
+import { observedOf } from './testing/in-memory-fleet.js';
 
 // The reconciler's timing alone, on a clock the test moves: the runner service is a stand-in that lists what the
 // test says and records what it is asked to start (the real one is exercised end to end in orchestrator/test).
@@ -33,7 +34,7 @@ function exitedRunner(name: string, jobId: number): Runner {
 function standInRunners(listed: () => Runner[]) {
   const created: CreateRunnersCommand[] = [];
   const service = {
-    list: async () => listed(),
+    observe: async () => listed().map(observedOf),
     create: async (command: CreateRunnersCommand) => {
       created.push(command);
       return [{ ...exitedRunner(`new-${command.jobId}`, command.jobId ?? 0), status: 'starting' }];

@@ -1,9 +1,9 @@
 import type { Runner } from '@gha-ephemeral/contract';
-import { scopeFromTarget, type GitHubPort, type GitHubScope } from '@gha-ephemeral/github';
+import type { GitHubPort, GitHubScope } from '@gha-ephemeral/github';
 import type { Logger } from '@gha-ephemeral/logging';
 import type { RemovalReason } from '../metrics/runner-observer.js';
 import type { CreateRunnersCommand } from '../fleet/runner-service.js';
-import { CreationBackoff } from './creation-backoff.js';
+import { backoffKey, CreationBackoff } from './creation-backoff.js';
 import { PlanActions } from './plan-actions.js';
 import { scopeKey, type ObservedRunner, type ScopeDemand } from '../signals/demand.js';
 import type { RunnerGate } from './runner-gate.js';
@@ -18,8 +18,8 @@ type CreateAction = Extract<PlanAction, { kind: 'create' }>;
  * an in-memory fleet the one of the unit tests.
  */
 export interface Fleet {
-  /** Every runner, Docker's containers joined with GitHub's runners. */
-  list(signal?: AbortSignal): Promise<Runner[]>;
+  /** Every runner, Docker's containers joined with GitHub's runners, as the loop sees them. */
+  observe(signal?: AbortSignal): Promise<ObservedRunner[]>;
   /** Starts runners (one, for the reconciler), or throws the reason it could not. */
   create(command: CreateRunnersCommand, signal?: AbortSignal): Promise<Runner[]>;
   /** Removes a runner: its container and its registration. */
@@ -85,7 +85,7 @@ const LISTING_REUSE_MS = 2_000;
 /** The runners listed, and when the listing began. */
 interface Listing {
   atMs: number;
-  runners: readonly Runner[];
+  runners: readonly ObservedRunner[];
 }
 
 /** Per pool: its live runners, less those the plan removes, plus those it starts. */
@@ -229,7 +229,7 @@ export class Reconciler {
     const now = this.#now();
     const last = this.#lastListing;
     if (mayReuse && last !== null && now - last.atMs < LISTING_REUSE_MS) return { ...last, reused: true };
-    const listing = { atMs: now, runners: await this.#deps.runners.list(signal) };
+    const listing = { atMs: now, runners: await this.#deps.runners.observe(signal) };
     if (this.#lastListing === null || this.#lastListing.atMs < listing.atMs) this.#lastListing = listing;
     return { ...listing, reused: false };
   }
@@ -318,7 +318,7 @@ export class Reconciler {
     const planned = options.removalsOnly
       ? []
       : plan.actions.filter((action): action is CreateAction => action.kind === 'create');
-    const creations = planned.filter((action) => !this.backoff.waiting(scopeKey(action.scope)));
+    const creations = planned.filter((action) => !this.backoff.waiting(backoffKey(action)));
     const keys = this.#creations.begin(creations);
     const started = creations.map((action, index) => ({ action, key: keys[index]! }));
     options.onPlanned?.();
@@ -340,10 +340,7 @@ export class Reconciler {
     if (options.purgeOrphans) {
       const scopes = new Map<string, GitHubScope>();
       for (const { scope } of demand) scopes.set(scopeKey(scope), scope);
-      for (const runner of runners) {
-        const scope = scopeFromTarget(runner.scope, runner.target);
-        scopes.set(scopeKey(scope), scope);
-      }
+      for (const runner of runners) scopes.set(runner.scopeKey, runner.scope);
       result.orphansRemoved = await this.#deps.runners.purgeOrphans([...scopes.values()], signal);
     }
     if (result.created + result.removed + result.orphansRemoved > 0) {
@@ -366,7 +363,7 @@ export class Reconciler {
    * away).
    */
   #retryWhenWaitsEnd(planned: readonly CreateAction[], readDemand: () => readonly ScopeDemand[]): void {
-    const waits = planned.flatMap((action) => this.backoff.retryAt(scopeKey(action.scope)) ?? []);
+    const waits = planned.flatMap((action) => this.backoff.retryAt(backoffKey(action)) ?? []);
     if (waits.length === 0) return;
     this.#recheckLater(readDemand, Math.max(0, Math.min(...waits) - this.#now()) + 100);
   }

@@ -62,7 +62,7 @@ describe('RunnerGate', () => {
     const { starting } = g.recent(1_500, [], null);
     expect(starting).toMatchObject([{ pool: 'default', jobId: null, state: 'starting' }]);
     // Listed after: it is in the listing, nothing to add.
-    expect(g.recent(2_500, [{ id: 'gha-api-1', jobId: null } as never], null).starting).toEqual([]);
+    expect(g.recent(2_500, [{ id: 'gha-api-1', jobId: null }], null).starting).toEqual([]);
   });
 
   it('ends a creation once only, and counts a failed one as no runner', async () => {

@@ -1,4 +1,4 @@
-import { AppError, type Runner } from '@gha-ephemeral/contract';
+import { AppError } from '@gha-ephemeral/contract';
 import type { GitHubScope } from '@gha-ephemeral/github';
 import { planKey } from './plan.js';
 import type { ObservedRunner } from '../signals/demand.js';
@@ -7,6 +7,7 @@ import type { JobReports } from './reconciler.js';
 
 /** A runner on its way: planned by a pass or asked for through the API, and perhaps not listed by Docker yet. */
 interface InFlight {
+  scope: GitHubScope;
   scopeKey: string;
   pool: string;
   /** The job it is for; null for a warm runner or one asked for through the API. */
@@ -84,6 +85,7 @@ export class RunnerGate {
     this.#forgetOld();
     const key = request.jobId === null ? `${kind}:${(this.#sequence += 1)}` : `job:${request.jobId}`;
     this.#book.set(key, {
+      scope: request.scope,
       scopeKey: scopeKey(request.scope),
       pool: request.pool,
       jobId: request.jobId,
@@ -191,7 +193,7 @@ export class RunnerGate {
    */
   recent(
     listedAtMs: number,
-    listed: readonly Runner[],
+    listed: readonly Pick<ObservedRunner, 'id' | 'jobId'>[],
     reports: JobReports | null,
   ): { starting: ObservedRunner[]; goneUnreported: Map<string, number> } {
     const now = this.#now();
@@ -212,6 +214,7 @@ export class RunnerGate {
       } else if (doneAtMs === null || doneAtMs >= listedAtMs) {
         starting.push({
           id: `starting-${key}`,
+          scope: entry.scope,
           scopeKey: entry.scopeKey,
           labels: [],
           state: 'starting',
@@ -219,6 +222,7 @@ export class RunnerGate {
           createdAtMs: now,
           jobId,
           pool: entry.pool,
+          verified: true,
         });
       } else if (reports !== null) {
         addOne(goneUnreported, planKey(entry.pool, entry.scopeKey));

@@ -1,25 +1,10 @@
-import { scopeFromTarget } from '@gha-ephemeral/github';
-import type { Runner } from '@gha-ephemeral/contract';
 import { addOne, CREATION_MEMORY_MS } from './runner-gate.js';
-import { scopeKey, type ObservedRunner } from '../signals/demand.js';
+import type { ObservedRunner } from '../signals/demand.js';
 import { planKey } from './plan.js';
 import type { JobReports } from './reconciler.js';
 
 /** How long a runner that took a job is counted against the queued ones while its report has not arrived. */
 export const UNREPORTED_GRACE_MS = CREATION_MEMORY_MS;
-
-/** A listed runner as the planner takes it. */
-export function observed(runner: Runner): ObservedRunner {
-  return {
-    id: runner.id,
-    scopeKey: scopeKey(scopeFromTarget(runner.scope, runner.target)),
-    labels: runner.labels,
-    state: runner.status,
-    createdAtMs: Date.parse(runner.createdAt),
-    jobId: runner.jobId,
-    pool: runner.pool,
-  };
-}
 
 /**
  * The listed runners as the planner sees them. While webhooks report jobs, a busy runner is matched with the job
@@ -38,15 +23,15 @@ export class RunnerObservation {
   }
 
   observe(
-    runners: readonly Runner[],
+    runners: readonly ObservedRunner[],
     reports: JobReports | null,
     takenUnreported: Map<string, number>,
     reusedListing: boolean,
   ): ObservedRunner[] {
     const now = this.#now();
     const unreportedSince = new Map<string, number>();
-    const listed = runners.map((runner): ObservedRunner => {
-      const seen = observed(runner);
+    const listed = runners.map((seen): ObservedRunner => {
+      const runner = seen;
       if (reports === null) return seen;
       const running = reports.jobRunningOn(runner.id);
       // Reported to have taken a job: it will never be free again (one job per runner), whatever the listing

@@ -9,7 +9,7 @@ import type { ReapResult } from '../fleet/runner-reaper.js';
 /** What upkeep needs of the runner service (declared here, where it is used). */
 export interface UpkeepRunners {
   listVerified(signal?: AbortSignal): Promise<RunnerListing[]>;
-  remove(id: string, signal?: AbortSignal, reason?: RemovalReason): Promise<ReapResult>;
+  remove(id: string, signal?: AbortSignal, reason?: RemovalReason): Promise<ReapResult | 'kept'>;
   isCreating(name: string): boolean;
   /** The names of the runners being created now. */
   creatingNames(): string[];

@@ -39,7 +39,10 @@ export function composeFleet(deps: RunnerServiceDeps): FleetParts {
     logger: logger.child({ component: 'reaper' }),
     orchestratorId: settings.orchestratorId,
     ...(deps.observer === undefined ? {} : { observer: deps.observer }),
-    onRemoved: (runnerId) => launcher?.forget(runnerId),
+    onRemoved: (runnerId) => {
+      launcher?.forget(runnerId);
+      deps.onRunnerRemoved?.(runnerId);
+    },
   });
   launcher = new RunnerLauncher({
     runtime: deps.runtime,

@@ -4,11 +4,14 @@ import type { Logger } from '@gha-ephemeral/logging';
 import type { RunnerContainer } from '@gha-ephemeral/runtime-docker';
 import { decodeRunnerLabels } from './container-labels.js';
 import { GitHubRunnerDirectory } from './github-runner-directory.js';
-import { toRunnerView } from './runner-view.js';
+import { runnerStatus, toRunnerView } from './runner-view.js';
+import { scopeKey, type ObservedRunner } from '../signals/demand.js';
 
 /** A runner as listed: its view, its container, and whether GitHub could be asked about its scope. */
 export interface RunnerListing {
   runner: Runner;
+  /** The same runner as the control loop sees it (not the HTTP view). */
+  observed: ObservedRunner;
   container: RunnerContainer;
   /** False when GitHub's list of the runner's scope could not be read: its GitHub status is unknown, not absent. */
   verified: boolean;
@@ -55,11 +58,23 @@ export async function listRunnerViews(
   }
   const { byName, failed } = await registrations([...scopes.values()], directory, logger, signal);
   return records
-    .map(({ container, record }) => ({
-      runner: toRunnerView(container, record, byName.get(record.id) ?? null),
-      container,
-      verified: !failed.has(GitHubRunnerDirectory.key(scopeFromTarget(record.scope, record.target))),
-    }))
+    .map(({ container, record }) => {
+      const scope = scopeFromTarget(record.scope, record.target);
+      const registration = byName.get(record.id) ?? null;
+      const observed: ObservedRunner = {
+        id: record.id,
+        scope,
+        scopeKey: scopeKey(scope),
+        labels: registration?.labels ?? record.labels,
+        state: runnerStatus(container, registration),
+        createdAtMs: Date.parse(container.createdAt),
+        jobId: record.jobId,
+        pool: record.pool,
+        verified: !failed.has(GitHubRunnerDirectory.key(scope)),
+      };
+      const runner = toRunnerView(container, record, registration);
+      return { runner, observed, container, verified: observed.verified };
+    })
     .sort(
       (a, b) =>
         a.runner.createdAt.localeCompare(b.runner.createdAt) || a.runner.id.localeCompare(b.runner.id),

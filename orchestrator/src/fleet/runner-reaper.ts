@@ -77,6 +77,28 @@ export class RunnerReaper {
     return this.ensureRegistrationGone(record, signal);
   }
 
+  /**
+   * Retires a runner that looks idle: its registration first, and only then its container, so that one GitHub
+   * handed a job a moment ago (the listing, or the scale set's `JobStarted`, not there yet) is kept: GitHub refuses
+   * to delete a busy runner, and `kept` says so. A failure to ask GitHub throws, and nothing is removed.
+   */
+  async retireIdle(
+    container: Pick<RunnerContainer, 'id' | 'labels'>,
+    signal?: AbortSignal,
+    reason: RemovalReason = 'idle_timeout',
+  ): Promise<ReapResult | 'kept'> {
+    const record = decodeRunnerLabels(container.labels);
+    if (record !== null) {
+      const scope = scopeFromTarget(record.scope, record.target);
+      const found = await this.#deps.github.findRunnerByName(scope, record.id, { signal });
+      const deleted =
+        found === null ? 'not_found' : await this.#deps.github.deleteRunner(scope, found.id, { signal });
+      this.#deps.directory.invalidate(scope);
+      if (deleted === 'busy') return 'kept';
+    }
+    return this.reap(container, signal, reason);
+  }
+
   /** Deletes the runner's GitHub registration if there is one; on failure the runner is queued for a retry. */
   async ensureRegistrationGone(record: RunnerRecord, signal?: AbortSignal): Promise<ReapResult> {
     const scope = scopeFromTarget(record.scope, record.target);

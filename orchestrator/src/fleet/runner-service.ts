@@ -14,6 +14,7 @@ import type { ReapResult } from './runner-reaper.js';
 import { listRunnerViews, type RunnerListing } from './runner-listing.js';
 import type { RemovalReason, RunnerObserver } from '../metrics/runner-observer.js';
 import type { ScopeJournal } from './scope-journal.js';
+import type { ObservedRunner } from '../signals/demand.js';
 import { ROLE_LABEL } from './dind-sidecar.js';
 import type { DindSettings } from './pool-sidecars.js';
 import type { RunnerPool } from '../pools/pool.js';
@@ -56,6 +57,8 @@ export interface RunnerServiceDeps {
   dind?: DindSettings;
   /** Registers the runners of scale-set pools with their scale set. */
   scaleSets?: ScaleSetRegistrar;
+  /** Told of every runner removed (the scale sets forget what GitHub said of it). */
+  onRunnerRemoved?: (runnerId: string) => void;
 }
 
 /** The steps of a creation a test can crash at. */
@@ -219,6 +222,11 @@ export class RunnerService {
     return (await this.#views(await this.containers(signal), signal)).map((view) => view.runner);
   }
 
+  /** Every runner of this orchestrator as the control loop sees it: Docker's record joined with GitHub's. */
+  async observe(signal?: AbortSignal): Promise<ObservedRunner[]> {
+    return (await this.#views(await this.containers(signal), signal)).map((view) => view.observed);
+  }
+
   #views(containers: RunnerContainer[], signal?: AbortSignal): Promise<RunnerListing[]> {
     return listRunnerViews(containers, this.#directory, this.#deps.logger, signal);
   }
@@ -256,9 +264,16 @@ export class RunnerService {
    * Removes the runner's container and its registration (`pending` when GitHub keeps it a while longer).
    * `reason` is for the metrics (default `api`).
    */
-  async remove(id: string, signal?: AbortSignal, reason: RemovalReason = 'api'): Promise<ReapResult> {
+  async remove(
+    id: string,
+    signal?: AbortSignal,
+    reason: RemovalReason = 'api',
+  ): Promise<ReapResult | 'kept'> {
     const container = await this.#find(id, signal);
     this.#deps.logger.info({ category: 'INFO', runner: id, reason }, 'removing runner');
+    // An idle runner may have been given a job a moment ago: GitHub is asked first (see `retireIdle`).
+    if (reason === 'idle_timeout' || reason === 'max_idle_age')
+      return this.#reaper.retireIdle(container, signal, reason);
     return this.#reaper.reap(container, signal, reason);
   }
 }

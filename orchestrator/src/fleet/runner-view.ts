@@ -3,7 +3,8 @@ import type { GitHubRunner } from '@gha-ephemeral/github';
 import type { RunnerContainer } from '@gha-ephemeral/runtime-docker';
 import type { RunnerRecord } from './container-labels.js';
 
-function statusOf(container: RunnerContainer, registration: GitHubRunner | null): RunnerStatus {
+/** A runner's state from its container and GitHub's registration (null: not listed there, or not asked). */
+export function runnerStatus(container: RunnerContainer, registration: GitHubRunner | null): RunnerStatus {
   if (container.state === 'exited' || container.state === 'dead' || container.state === 'removing')
     return 'exited';
   if (registration === null) return 'starting';
@@ -22,7 +23,7 @@ export function toRunnerView(
   return {
     id: record.id,
     name: record.id,
-    status: statusOf(container, registration),
+    status: runnerStatus(container, registration),
     scope: record.scope,
     target: record.target,
     labels: registration?.labels ?? record.labels,

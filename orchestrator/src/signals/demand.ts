@@ -21,6 +21,8 @@ export interface ScopeDemand {
 /** What one runner looks like to the planner: Docker's record joined with GitHub's. */
 export interface ObservedRunner {
   id: string;
+  /** Where it is registered. */
+  scope: GitHubScope;
   /** {@link scopeKey} of its scope. */
   scopeKey: string;
   labels: readonly string[];
@@ -32,6 +34,8 @@ export interface ObservedRunner {
   jobId: number | null;
   /** The pool it belongs to. */
   pool: string;
+  /** False when GitHub's list of its scope could not be read: its GitHub state is unknown, not absent. */
+  verified: boolean;
 }
 
 /** A stable key for a scope: `repository:owner/name` or `organization:name`, lowercase (GitHub names are case-insensitive). */

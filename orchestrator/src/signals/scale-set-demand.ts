@@ -95,12 +95,21 @@ export class ScaleSetDemand {
     return [...this.#entries.values()].map((entry) => entry.spec);
   }
 
-  /** Notes the listener's state; the time it entered it is kept while it stays. */
+  /**
+   * Notes the listener's state; the time it entered it is kept while it stays. Without the session (another
+   * listener holds it, or this one stopped) GitHub's last word goes stale: it is dropped, so nothing is started on it.
+   */
   setState(pool: string, state: ListenerState, detail: string | null = null): void {
     const entry = this.#entry(pool);
     if (entry.state !== state) entry.sinceMs = this.#now();
     entry.state = state;
     entry.detail = detail;
+    if (state === 'conflict' || state === 'stopped') entry.statistics = null;
+  }
+
+  /** The listener's state. */
+  state(pool: string): ListenerState {
+    return this.#entry(pool).state;
   }
 
   /** Notes GitHub's id of the pool's scale set. */

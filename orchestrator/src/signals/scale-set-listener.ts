@@ -43,8 +43,10 @@ export interface ScaleSetListenerOptions {
   ownerName: string;
   demand: ScaleSetDemand;
   sessions: SessionJournal;
-  /** Called after GitHub's word was recorded: the reconciler acts on it. */
-  onDemand: () => void;
+  /** Called after GitHub's word was recorded: the reconciler acts on it (until `signal`, the listener's, aborts). */
+  onDemand: (signal: AbortSignal) => void;
+  /** Told of each session's queue token, so that the logs can redact it. */
+  onSecret?: (secret: string) => void;
   logger: Logger;
   /** How long to wait before asking again while another listener holds the session (default 30 s). */
   conflictRetryMs?: number;
@@ -163,6 +165,7 @@ export class ScaleSetListener {
     while (!signal.aborted) {
       try {
         const session = await service.createSession(set.id, ownerName, signal);
+        this.#o.onSecret?.(session.messageQueueAccessToken);
         sessions.opened(set.id, session.sessionId);
         return session;
       } catch (error) {
@@ -184,26 +187,30 @@ export class ScaleSetListener {
     let lastMessageId = 0;
     demand.record(pool.pool, session.statistics ?? null, false);
     demand.setState(pool.pool, 'listening');
-    this.#failures = 0;
     this.#log.info({ category: 'SUCCESS', scaleSetId: set.id }, 'listening for jobs of the scale set');
-    this.#o.onDemand();
+    this.#o.onDemand(signal);
+    let refreshed = false;
     try {
       while (!signal.aborted) {
         let message: ScaleSetMessage | null;
         try {
           message = await service.getMessage(session, lastMessageId, pool.max, signal);
         } catch (error) {
-          if (!isCode(error, 'github.unauthorized') || signal.aborted) throw error;
+          // Refreshed once, and still refused: not a token that expired; back off like any failure.
+          if (!isCode(error, 'github.unauthorized') || signal.aborted || refreshed) throw error;
           session = await service.refreshSession(set.id, session.sessionId, signal);
+          this.#o.onSecret?.(session.messageQueueAccessToken);
+          refreshed = true;
           continue;
         }
+        // A poll answered: the session works, so the next failure backs off from the start again.
+        refreshed = false;
+        this.#failures = 0;
+        if (demand.state(pool.pool) !== 'listening') demand.setState(pool.pool, 'listening');
         if (message === null) continue;
         await this.#handle(set, message, signal);
         session = await this.#acknowledge(set, session, message.messageId, signal);
         lastMessageId = message.messageId;
-        if (demand.statuses().find((s) => s.pool === pool.pool)?.state !== 'listening')
-          demand.setState(pool.pool, 'listening');
-        this.#failures = 0;
       }
     } finally {
       if (signal.aborted) await this.#close(set.id, session.sessionId);
@@ -224,6 +231,7 @@ export class ScaleSetListener {
     } catch (error) {
       if (!isCode(error, 'github.unauthorized') || signal.aborted) throw error;
       const refreshed = await service.refreshSession(set.id, session.sessionId, signal);
+      this.#o.onSecret?.(refreshed.messageQueueAccessToken);
       await service.deleteMessage(refreshed, messageId, signal);
       return refreshed;
     }
@@ -232,13 +240,20 @@ export class ScaleSetListener {
   /** What one message says: jobs to acquire (GHES), runners busy or done, and the statistics (the demand). */
   async #handle(set: RunnerScaleSet, message: ScaleSetMessage, signal: AbortSignal): Promise<void> {
     const { service, pool, demand } = this.#o;
+    if (message.problem !== null) {
+      this.#log.warn(
+        { category: 'WARNING', messageId: message.messageId, problem: message.problem },
+        'a scale-set message could not be read; acknowledged, so that it does not block the ones after it',
+      );
+    }
     const available = message.jobs.filter((job) => job.messageType === 'JobAvailable');
     if (available.length > 0) {
-      await service.acquireJobs(
-        set.id,
-        available.map((job) => job.runnerRequestId),
-        signal,
-      );
+      const ids = available.map((job) => job.runnerRequestId);
+      await service.acquireJobs(set.id, ids, signal).catch((error: unknown) => {
+        // Retried with the message; refused for good: GitHub offers the jobs again, so the queue goes on.
+        if (!isAppError(error) || error.retryable) throw error;
+        this.#log.warn({ category: 'WARNING', err: error }, 'could not acquire offered jobs');
+      });
     }
     for (const job of message.jobs) {
       if (job.runnerName === undefined) continue;
@@ -250,7 +265,7 @@ export class ScaleSetListener {
       { messageId: message.messageId, jobs: message.jobs.length, statistics: message.statistics },
       'scale-set message',
     );
-    this.#o.onDemand();
+    this.#o.onDemand(signal);
   }
 
   async #close(scaleSetId: number, sessionId: string): Promise<void> {

@@ -14,6 +14,15 @@ export interface BackoffOptions {
   maxMs: number;
 }
 
+/**
+ * How far back a reconnection asks the engine to replay, before the newest event seen: the engine stamps events
+ * where they happen and may deliver one a little after a later-stamped one, so the newest time seen is not a line
+ * below which everything has arrived. What the overlap sends again is dropped by its line.
+ */
+const REPLAY_OVERLAP_NS = 2_000_000_000n;
+/** Event lines remembered to drop repeats: far more than a replay overlap holds. */
+const REMEMBERED_EVENTS = 4_096;
+
 /** What {@link streamRuntimeEvents} needs. */
 export interface EventStreamContext {
   docker: Dockerode;
@@ -28,7 +37,8 @@ export interface EventStreamContext {
  * The engine's container events for containers with all the filter's labels, reconnecting until `signal` aborts.
  * The first connection asks for events since the engine's own clock at the start (so nothing between "iteration
  * began" and "the engine registered the stream" is lost, and client clock skew does not matter); each
- * reconnection asks for events since the last one seen, and drops any the engine sends twice.
+ * reconnection asks for events since a little before the newest one seen, and drops any the engine sends twice
+ * (by the event's whole line). Events are never dropped for arriving out of time order.
  */
 export async function* streamRuntimeEvents(
   context: EventStreamContext,
@@ -38,6 +48,8 @@ export async function* streamRuntimeEvents(
   const { docker, logger } = context;
   let cursor: bigint | null = null;
   let failures = 0;
+  // Insertion-ordered: the oldest line is forgotten first.
+  const seen = new Set<string>();
   while (!signal.aborted) {
     let stream: Readable | undefined;
     let connectedAt: number | undefined;
@@ -59,7 +71,7 @@ export async function* streamRuntimeEvents(
           label: toLabelFilters(filter.labels),
         },
         abortSignal: request.signal,
-        ...(cursor === null ? {} : { since: formatSince(cursor + 1n) }),
+        ...(cursor === null ? {} : { since: formatSince(replayFrom(cursor, seen.size > 0)) }),
       };
       // Docker accepts `since` as `seconds.nanoseconds`; the typings only know whole seconds.
       stream = (await docker.getEvents(options as unknown as Dockerode.GetEventsOptions)) as Readable;
@@ -70,11 +82,11 @@ export async function* streamRuntimeEvents(
         yield { type: 'resumed' };
       }
       for await (const { text, value } of readJsonLines(stream)) {
+        if (seen.has(text)) continue;
+        seen.add(text);
+        if (seen.size > REMEMBERED_EVENTS) seen.delete(seen.values().next().value!);
         const timeNano = readTimeNano(text);
-        if (timeNano !== null) {
-          if (cursor !== null && timeNano <= cursor) continue;
-          cursor = timeNano;
-        }
+        if (timeNano !== null && (cursor === null || timeNano > cursor)) cursor = timeNano;
         const event = toRuntimeEvent(value);
         if (event !== null) yield event;
       }
@@ -96,6 +108,12 @@ export async function* streamRuntimeEvents(
       connectedAt !== undefined && Date.now() - connectedAt > context.backoff.maxMs ? 1 : failures + 1;
     await sleepUnlessAborted(backoffDelay(context.backoff, failures), signal);
   }
+}
+
+/** Where a connection starts: at the engine's clock the first time, a little before the newest event after that. */
+function replayFrom(cursor: bigint, reconnecting: boolean): bigint {
+  if (!reconnecting) return cursor;
+  return cursor > REPLAY_OVERLAP_NS ? cursor - REPLAY_OVERLAP_NS : 0n;
 }
 
 /** The engine's current time in nanoseconds, or null when it does not say (then the first connection has no `since`). */

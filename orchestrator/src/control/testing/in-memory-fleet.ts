@@ -1,5 +1,6 @@
 import type { Runner, RunnerStatus } from '@gha-ephemeral/contract';
-import { scopeTarget, type GitHubScope } from '@gha-ephemeral/github';
+import { scopeFromTarget, scopeTarget, type GitHubScope } from '@gha-ephemeral/github';
+import { scopeKey, type ObservedRunner } from '../../signals/demand.js';
 import type { CreateRunnersCommand } from '../../fleet/runner-service.js';
 import type { Fleet } from '../reconciler.js';
 
@@ -15,8 +16,8 @@ export class InMemoryFleet implements Fleet {
   failCreates: Error | null = null;
   #next = 1;
 
-  async list(): Promise<Runner[]> {
-    return [...this.runners.values()].map((runner) => ({ ...runner }));
+  async observe(): Promise<ObservedRunner[]> {
+    return [...this.runners.values()].map(observedOf);
   }
 
   async create(command: CreateRunnersCommand): Promise<Runner[]> {
@@ -60,6 +61,22 @@ export class InMemoryFleet implements Fleet {
   live(pool = 'default'): Runner[] {
     return [...this.runners.values()].filter((r) => r.pool === pool && r.status !== 'exited');
   }
+}
+
+/** A runner of the in-memory fleet as the loop sees it (the real fleet builds it from Docker and GitHub). */
+export function observedOf(runner: Runner): ObservedRunner {
+  const scope = scopeFromTarget(runner.scope, runner.target);
+  return {
+    id: runner.id,
+    scope,
+    scopeKey: scopeKey(scope),
+    labels: runner.labels,
+    state: runner.status,
+    createdAtMs: Date.parse(runner.createdAt),
+    jobId: runner.jobId,
+    pool: runner.pool,
+    verified: true,
+  };
 }
 
 /** A runner as the fleet lists it. */

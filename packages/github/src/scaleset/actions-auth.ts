@@ -15,6 +15,19 @@ export interface ActionsAuthOptions {
   fetch: typeof fetch;
   now: () => number;
   userAgent: string;
+  /** Told of each admin token (with its expiry), so that the logs can redact it. */
+  onSecret?: ((secret: string, options?: { expiresAt?: number }) => unknown) | undefined;
+}
+
+/** Waits for `promise`, or rejects with `signal`'s reason when it aborts first; the promise itself goes on. */
+function untilAborted<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (signal === undefined) return promise;
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 /** The Actions service's URL for a scope and the admin token for it. */
@@ -59,8 +72,9 @@ export class ActionsAuth {
   async admin(signal?: AbortSignal): Promise<ActionsAdmin> {
     const current = this.#current;
     if (current !== null && this.#options.now() < current.expiresAtMs - REFRESH_MARGIN_MS) return current;
-    this.#pending ??= this.#exchange(signal).finally(() => (this.#pending = null));
-    return this.#pending;
+    // Shared by every caller, so it is bound by its own deadlines, not by whichever caller came first.
+    this.#pending ??= this.#exchange().finally(() => (this.#pending = null));
+    return untilAborted(this.#pending, signal);
   }
 
   /** Drops the token (the service refused it): the next call exchanges a new one. */
@@ -68,10 +82,10 @@ export class ActionsAuth {
     if (this.#current?.token === token) this.#current = null;
   }
 
-  async #exchange(signal?: AbortSignal): Promise<ActionsAdmin> {
+  async #exchange(): Promise<ActionsAdmin> {
     const { restBaseUrl, webUrl, scope, now } = this.#options;
     const what = `get the Actions service token for ${scopeTarget(scope)}`;
-    const registration = await this.#options.registrationToken(signal);
+    const registration = await this.#options.registrationToken();
     let response: Response;
     try {
       response = await this.#options.fetch(`${restBaseUrl.replace(/\/$/, '')}/actions/runner-registration`, {
@@ -86,7 +100,6 @@ export class ActionsAuth {
           url: `${webUrl.replace(/\/$/, '')}/${scopeTarget(scope)}`,
           runner_event: 'register',
         }),
-        ...(signal ? { signal } : {}),
       });
     } catch (error) {
       throw actionsNetworkError(error, what);
@@ -103,6 +116,7 @@ export class ActionsAuth {
       throw new AppError('github.unavailable', `Could not ${what}: the answer lacks url or token`);
     }
     const expiresAtMs = jwtExpiryMs(body.token) ?? now() + UNKNOWN_LIFETIME_MS;
+    this.#options.onSecret?.(body.token, { expiresAt: expiresAtMs });
     this.#current = { url: body.url, token: body.token, expiresAtMs };
     return this.#current;
   }

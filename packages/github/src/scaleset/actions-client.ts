@@ -1,4 +1,4 @@
-import { isAppError } from '@gha-ephemeral/contract';
+import { AppError, isAppError } from '@gha-ephemeral/contract';
 import { deadlineFetch, DEFAULT_REQUEST_TIMEOUT_MS } from '../deadline/deadline-fetch.js';
 import type { DeleteRunnerResult } from '../port.js';
 import { ActionsAuth, type ActionsAuthOptions } from './actions-auth.js';
@@ -171,9 +171,24 @@ export class ActionsServiceClient {
   }
 
   /** Opens the scale set's message session; `github.session_conflict` while another one is live. */
-  createSession(scaleSetId: number, ownerName: string, signal?: AbortSignal): Promise<ScaleSetSession> {
+  async createSession(scaleSetId: number, ownerName: string, signal?: AbortSignal): Promise<ScaleSetSession> {
     const path = `_apis/runtime/runnerscalesets/${scaleSetId}/sessions`;
-    return this.#admin('POST', path, `open a session on scale set ${scaleSetId}`, { ownerName }, signal);
+    try {
+      return await this.#admin(
+        'POST',
+        path,
+        `open a session on scale set ${scaleSetId}`,
+        { ownerName },
+        signal,
+      );
+    } catch (error) {
+      // Any 409 here is a live session, whatever the body says (ARC decides on the status too).
+      if (!isAppError(error) || error.code !== 'github.conflict') throw error;
+      throw new AppError('github.session_conflict', error.message, {
+        ...(error.details ? { details: error.details } : {}),
+        cause: error,
+      });
+    }
   }
 
   /** Renews the session's queue token. */

@@ -58,51 +58,78 @@ describe('parseMessage', () => {
         messageType: 'RunnerScaleSetJobMessages',
         statistics: STATS,
         jobs: [assigned, started],
+        problem: null,
       },
     ],
     [
       'an empty body',
       message({ body: '' }),
-      { messageId: 5, messageType: 'RunnerScaleSetJobMessages', statistics: STATS, jobs: [] },
+      { messageId: 5, messageType: 'RunnerScaleSetJobMessages', statistics: STATS, jobs: [], problem: null },
     ],
     [
       'a blank body',
       message({ body: '  ' }),
-      { messageId: 5, messageType: 'RunnerScaleSetJobMessages', statistics: STATS, jobs: [] },
+      { messageId: 5, messageType: 'RunnerScaleSetJobMessages', statistics: STATS, jobs: [], problem: null },
     ],
     [
       'no body',
       message({ body: undefined }),
-      { messageId: 5, messageType: 'RunnerScaleSetJobMessages', statistics: STATS, jobs: [] },
+      { messageId: 5, messageType: 'RunnerScaleSetJobMessages', statistics: STATS, jobs: [], problem: null },
     ],
     [
       'unknown job types dropped',
       message({
         body: JSON.stringify([{ messageType: 'JobFuture', runnerRequestId: 1 }, null, 'x', assigned]),
       }),
-      { messageId: 5, messageType: 'RunnerScaleSetJobMessages', statistics: STATS, jobs: [assigned] },
+      {
+        messageId: 5,
+        messageType: 'RunnerScaleSetJobMessages',
+        statistics: STATS,
+        jobs: [assigned],
+        problem: null,
+      },
     ],
     [
       'bad statistics (a negative count): statistics null, jobs kept',
       message({ body: JSON.stringify([assigned]), statistics: { ...STATS, totalAssignedJobs: -3 } }),
-      { messageId: 5, messageType: 'RunnerScaleSetJobMessages', statistics: null, jobs: [assigned] },
+      {
+        messageId: 5,
+        messageType: 'RunnerScaleSetJobMessages',
+        statistics: null,
+        jobs: [assigned],
+        problem: null,
+      },
     ],
     [
       'no statistics, no messageType',
       JSON.stringify({ messageId: 9, body: '[]' }),
-      { messageId: 9, messageType: '', statistics: null, jobs: [] },
+      { messageId: 9, messageType: '', statistics: null, jobs: [], problem: null },
     ],
   ])('%s', (_name, text, expected) => {
     expect(parseMessage(text)).toEqual(expected);
   });
 
   it.each([
+    ['not JSON', message({ body: '[{"messageType":' }), 'its body is not JSON'],
+    ['not a list', message({ body: JSON.stringify(assigned) }), 'its body is not a list'],
+  ])(
+    'keeps the id and statistics of a message whose body is %s, so it can be acknowledged',
+    (_n, text, problem) => {
+      expect(parseMessage(text)).toEqual({
+        messageId: 5,
+        messageType: 'RunnerScaleSetJobMessages',
+        statistics: STATS,
+        jobs: [],
+        problem,
+      });
+    },
+  );
+
+  it.each([
     ['not JSON', '{messageId: 1', /not JSON/],
     ['JSON null', 'null', /no messageId/],
     ['no messageId', JSON.stringify({ body: '[]' }), /no messageId/],
     ['a messageId as a string', JSON.stringify({ messageId: '5', body: '[]' }), /no messageId/],
-    ['a body that is not JSON', message({ body: '[{"messageType":' }), /its body is not JSON/],
-    ['a body that is not a list', message({ body: JSON.stringify(assigned) }), /its body is not a list/],
   ])('refuses %s with a retryable github.unavailable', (_name, text, reason) => {
     let caught: unknown;
     try {

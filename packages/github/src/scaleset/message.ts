@@ -40,19 +40,22 @@ export function parseMessage(text: string): ScaleSetMessage {
     throw invalid('no messageId');
   const body = raw['body'];
   let jobs: unknown = [];
+  let problem: string | null = null;
   if (typeof body === 'string' && body.trim() !== '') {
     try {
       jobs = JSON.parse(body);
     } catch {
-      throw invalid('its body is not JSON');
+      problem = 'its body is not JSON';
     }
   }
-  if (!Array.isArray(jobs)) throw invalid('its body is not a list');
+  if (problem === null && !Array.isArray(jobs)) problem = 'its body is not a list';
+  // With its id it can still be acknowledged: one bad message must not block the queue for good.
   return {
     messageId: raw['messageId'],
     messageType: typeof raw['messageType'] === 'string' ? raw['messageType'] : '',
     statistics: readStatistics(raw['statistics']),
-    jobs: jobs.filter(
+    problem,
+    jobs: (Array.isArray(jobs) ? jobs : []).filter(
       (job): job is JobMessage =>
         typeof job === 'object' && job !== null && JOB_TYPES.has((job as JobMessage).messageType),
     ),

@@ -80,6 +80,8 @@ export interface ScaleSetMessage {
   messageType: string;
   statistics: ScaleSetStatistics | null;
   jobs: JobMessage[];
+  /** Why its body could not be read (its jobs are then empty), or null. */
+  problem: string | null;
 }
 
 /** A runner registered for a scale set, with its just-in-time configuration (a secret: it goes only in its container). */
