@@ -41,8 +41,9 @@ describe('scale-set mode (real engine, simulator)', () => {
     AUTO_CREATE_RUNNERS: 'true',
     RUNNER_POOLS_FILE: file,
     ORCHESTRATOR_ID: uniqueId('sset'),
-    // Short, so that a pass would remove an idle runner: a busy one must stay all the same.
+    // Short, so that a pass would remove an idle or a stuck runner: a busy one must stay all the same.
     RUNNER_IDLE_TIMEOUT: '5',
+    RUNNER_START_TIMEOUT: '5',
   });
   const settled = async (harness: Harness) =>
     waitFor(async () => (await liveContainers(harness.orchestratorId)).length === 0, {
@@ -108,6 +109,11 @@ describe('scale-set mode (real engine, simulator)', () => {
     expect(done.map((job) => job.conclusion)).toEqual(Array(5).fill('success'));
     const runners = new Set(done.map((job) => job.runnerName));
     expect(runners.size).toBe(5);
+    // One registration per assigned job: no runner was made and thrown away.
+    const registered = Object.entries(sim.control.requestCounts().byRoute)
+      .filter(([route]) => route.startsWith('POST') && route.endsWith('/generatejitconfig'))
+      .reduce((sum, [, counts]) => sum + counts.total, 0);
+    expect(registered).toBe(5);
     await settled(h);
     await waitFor(() => sim.control.listScaleSets()[0]!.runnerIds.length === 0, {
       timeoutMs: 30_000,
@@ -126,13 +132,26 @@ describe('scale-set mode (real engine, simulator)', () => {
     sim.control.cancelJob(stray.jobId);
   });
 
-  it('never removes a busy runner, however long its job runs past the idle timeout', async () => {
-    const { jobId } = sim.control.queueJob({ repo: 'octo/app', labels: ['linux-set'], steps: ['sleep 7'] });
+  it('never removes a busy runner past the idle and start timeouts, even while GitHub cannot list runners', async () => {
+    const { jobId } = sim.control.queueJob({ repo: 'octo/app', labels: ['linux-set'], steps: ['sleep 8'] });
     await sim.control.waitForJob(jobId, 'in_progress', { timeoutMs: 30_000 });
+    // Without the runner list the runner looks "starting"; only GitHub's JobStarted says it is busy.
+    sim.control.injectFault({
+      kind: 'error',
+      status: 503,
+      match: { method: 'GET', path: '/repos/{owner}/{repo}/actions/runners' },
+      count: 'always',
+    });
     const auto = h.orchestrator.auto!;
-    for (let i = 0; i < 4; i += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 2_000));
-      await auto.reconciler.reconcile(() => auto.book.demand());
+    try {
+      for (let i = 0; i < 4; i += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 2_000));
+        const { plan } = await auto.reconciler.reconcile(() => auto.book.demand());
+        expect(plan.actions.filter((action) => action.kind === 'remove')).toEqual([]);
+      }
+      expect(h.log.text).toMatch(/could not list runners on GitHub/);
+    } finally {
+      sim.control.clearFaults();
     }
     const job = await sim.control.waitForJob(jobId, 'completed', { timeoutMs: 30_000 });
     expect(job.conclusion).toBe('success');

@@ -127,8 +127,7 @@ describe('ScaleSetListener', () => {
     expect(l.sessions.get(set!.id)).toBeUndefined();
   });
 
-  // BUG: a stop while the listener backs off after a failed poll leaves its session open on GitHub (and in the
-  // journal): another orchestrator, or this one restarted without a state directory, meets 409 for minutes.
+  // A stop while it backs off must not leave the session open: another listener would meet 409 for minutes.
   it('closes its session on abort even while it backs off after a failure', async () => {
     const l = startListener({ backoff: { baseMs: 5_000, maxMs: 5_000 } });
     await l.listening();
@@ -262,8 +261,7 @@ describe('ScaleSetListener', () => {
     expect(l.status().state).toBe('listening');
   });
 
-  // BUG: a queue token that expires while a poll is open makes the acknowledgement fail with 401; the listener does
-  // not refresh and acknowledge again (as it does for the poll) but fails, goes `failing` and opens a new session.
+  // A queue token that expires while a poll is open: the acknowledgement refreshes it, with no failure in between.
   it('acknowledges a message whose queue token expired during the poll after refreshing the session', async () => {
     sim.control.setScaleSetOptions({ longPollMs: 5_000 });
     const l = startListener();
@@ -319,3 +317,61 @@ describe('ScaleSetListener', () => {
 });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('ScaleSetListener under failures that last', () => {
+  /** The delays it logged between failed attempts, in order. */
+  const retries = (lines: { msg: string }[]) =>
+    lines
+      .filter((l) => l.msg === 'scale-set listener failed; trying again')
+      .map((l) => (l as unknown as { failures: number }).failures);
+
+  it('backs off further while polls keep failing, though a new session opens each time', async () => {
+    const l = startListener({ backoff: { baseMs: 20, maxMs: 10_000 } });
+    await l.listening();
+    sim.control.injectFault({
+      kind: 'error',
+      status: 500,
+      count: 'always',
+      match: { method: 'GET', path: '*/messages' },
+    });
+    await waitFor(() => retries(l.lines).length >= 4, { timeoutMs: 10_000, message: 'four failures' });
+    expect(retries(l.lines).slice(0, 4)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('refreshes once on a refused queue token, then backs off instead of looping', async () => {
+    const l = startListener({ backoff: { baseMs: 200, maxMs: 200 } });
+    await l.listening();
+    sim.control.injectFault({
+      kind: 'error',
+      status: 401,
+      count: 'always',
+      match: { method: 'GET', path: '*/messages' },
+    });
+    await waitFor(() => l.status().state === 'failing', { timeoutMs: 10_000, message: 'failing on 401' });
+    const before = pollCount();
+    await sleep(1_000);
+    // At most one poll and one refresh per attempt, an attempt every 200 ms: a handful, not thousands.
+    expect(pollCount() - before).toBeLessThan(20);
+  });
+
+  it("drops GitHub's last count when another listener takes the session, so nothing starts on it", async () => {
+    const l = startListener({ conflictRetryMs: 100 });
+    await l.listening();
+    sim.control.queueJob({ repo: 'octo/app', labels: [l.name] });
+    await waitFor(() => l.status().desired === 1, { timeoutMs: 5_000, message: 'the job counted' });
+    const id = l.demand.scaleSetId(l.pool)!;
+    // Another orchestrator takes over: this one's session ends, and the next is refused while the other holds it.
+    sim.control.endScaleSetSession(id);
+    await newClient().createSession(id, 'another-orchestrator');
+    await waitFor(() => l.status().state === 'conflict', { timeoutMs: 10_000, message: 'conflict' });
+    expect(l.status().desired).toBeNull();
+    expect(l.demand.plans().has(l.pool)).toBe(false);
+  });
+});
+
+/** Message polls the simulator has answered (every scale set's: one route). */
+function pollCount(): number {
+  return Object.entries(sim.control.requestCounts().byRoute)
+    .filter(([route]) => route.startsWith('GET') && route.endsWith('/messages'))
+    .reduce((sum, [, counts]) => sum + counts.total, 0);
+}
