@@ -47,6 +47,8 @@ const baseSchema = z.object({
   RUNNER_COMMAND: envString(),
   RUNNER_ENTRYPOINT: envString(),
   RUNNER_NETWORK: envString({ default: DEFAULT_RUNNER_NETWORK }),
+  // Where pools that do not say run their runners: the Docker engine, or services on a Swarm (docs/swarm.md).
+  RUNNER_RUNTIME: envEnum(['docker', 'swarm'], 'docker'),
   RUNNER_MEMORY: envMemory,
   RUNNER_CPUS: envCpus,
   RUNNER_PIDS_LIMIT: envPidsLimit,
@@ -170,6 +172,7 @@ function checkPools(
     },
     network: config.RUNNER_NETWORK ?? DEFAULT_RUNNER_NETWORK,
     maxRunners: number(config.MAX_RUNNERS, 10),
+    runtime: config.RUNNER_RUNTIME ?? 'docker',
   };
   if (config.RUNNER_POOLS_FILE === undefined) {
     const pool = defaultPool(defaults, Array.isArray(config.RUNNER_LABELS) ? config.RUNNER_LABELS : []);

@@ -14,6 +14,7 @@ import { toRunnerView } from './runner-view.js';
 import { ensureSafeValues, fillCommand } from './command.js';
 import { fillTemplate, type PlaceholderValues } from './template.js';
 import { RunnerNetworkGuard } from './runner-network.js';
+import { RUNTIME_LABEL } from './routed-runtime.js';
 import type { RunnerPool } from '../pools/pool.js';
 import type { PoolSidecars } from './pool-sidecars.js';
 
@@ -141,7 +142,10 @@ export class RunnerLauncher {
           image: pool.image,
           env: { ...fillTemplate(pool.template, values), ...sidecar?.env },
           ...(sidecar ? { extraNetworks: [sidecar.network] } : {}),
-          labels: encodeRunnerLabels(record, settings.orchestratorId),
+          labels: {
+            ...encodeRunnerLabels(record, settings.orchestratorId),
+            ...(pool.runtime === 'swarm' ? { [RUNTIME_LABEL]: 'swarm' } : {}),
+          },
           ...(pool.command === null ? {} : { command: fillCommand(pool.command, values) }),
           ...(pool.template.entrypoint === null
             ? {}

@@ -19,6 +19,7 @@ const defaults: PoolDefaults = {
   limits: { memoryBytes: 4 * 1024 ** 3, nanoCpus: 2e9, pidsLimit: 4096 },
   network: 'gha-ephemeral-runners',
   maxRunners: 10,
+  runtime: 'docker',
 };
 
 const load = (yaml: string) => poolsFromDocument(parse(yaml), 'pools.yaml', defaults);

@@ -15,6 +15,8 @@ import {
 } from '../fleet/limits.js';
 import { compileTemplate, type RunnerTemplate } from '../fleet/template.js';
 import type { PoolScaleSet, RunnerPool } from './pool.js';
+import type { RuntimeKind } from '../fleet/routed-runtime.js';
+import { DEFAULT_RUNNER_NETWORK } from '../fleet/runner-network.js';
 
 /** What a pool leaves out comes from the variables (`RUNNER_IMAGE`, `RUNNER_MEMORY`, ...). */
 export interface PoolDefaults {
@@ -26,7 +28,18 @@ export interface PoolDefaults {
   limits: RunnerLimits;
   network: string;
   maxRunners: number;
+  /** `RUNNER_RUNTIME`: where pools that do not say run their runners. */
+  runtime: RuntimeKind;
 }
+
+/** The network of a Swarm pool that names none: an attachable overlay (a bridge does not span nodes). */
+export const DEFAULT_SWARM_NETWORK = 'gha-ephemeral-runners-swarm';
+
+const Constraint = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[^\n\r]*$/, 'must be one line');
 
 const Scalar = z.union([z.string(), z.number()]).transform(String);
 
@@ -44,6 +57,13 @@ const PoolEntry = z.strictObject({
     .optional(),
   network: z.string().min(1).optional(),
   docker: z.enum(['none', 'dind']).default('none'),
+  runtime: z.enum(['docker', 'swarm']).optional(),
+  placement: z
+    .strictObject({
+      constraints: z.array(Constraint).max(20).default([]),
+      preferences: z.array(Constraint).max(20).default([]),
+    })
+    .optional(),
   scaleSet: z
     .union([
       z.boolean(),
@@ -128,7 +148,14 @@ function toPool(
     );
   }
   if (entry.minIdle > max) problems.push(`${where}.minIdle (${entry.minIdle}) is more than its max (${max})`);
-  const network = entry.network ?? defaults.network;
+  const runtime = entry.runtime ?? defaults.runtime;
+  // The default bridge does not span nodes: a Swarm pool gets the overlay of its own unless it names one.
+  const network =
+    entry.network ??
+    (runtime === 'swarm' && defaults.network === DEFAULT_RUNNER_NETWORK
+      ? DEFAULT_SWARM_NETWORK
+      : defaults.network);
+  problems.push(...swarmProblems(entry, runtime, network, where));
   if (entry.docker === 'dind' && (network === 'host' || network.startsWith('container:'))) {
     problems.push(
       `${where}.docker: dind needs a network the runner can share with its engine, not "${network}": give the pool a bridge network`,
@@ -156,7 +183,50 @@ function toPool(
     docker: entry.docker,
     scope,
     scaleSet,
+    runtime,
+    placement:
+      entry.placement === undefined
+        ? null
+        : Object.freeze({
+            constraints: Object.freeze([...entry.placement.constraints]),
+            preferences: Object.freeze([...entry.placement.preferences]),
+          }),
   });
+}
+
+/** A network is a bridge on the engine or an overlay on the Swarm, never both: pools of the two cannot share one. */
+function sharedNetworkProblems(pools: readonly RunnerPool[]): string[] {
+  const byNetwork = new Map<string, RunnerPool>();
+  const problems: string[] = [];
+  for (const pool of pools) {
+    const other = byNetwork.get(pool.network);
+    if (other !== undefined && other.runtime !== pool.runtime) {
+      problems.push(
+        `pools (${other.name}, ${pool.name}): network "${pool.network}" cannot serve both the Docker engine and the Swarm: give one of them another network`,
+      );
+    }
+    byNetwork.set(pool.network, pool);
+  }
+  return problems;
+}
+
+/** What a pool's runtime rules out: placement off a Swarm, a Docker engine sidecar or a host network on one. */
+function swarmProblems(entry: PoolEntry, runtime: RuntimeKind, network: string, where: string): string[] {
+  const problems: string[] = [];
+  if (runtime !== 'swarm' && entry.placement !== undefined) {
+    problems.push(
+      `${where}.placement: only a Swarm places runners on nodes: set runtime: swarm, or drop placement`,
+    );
+  }
+  if (runtime === 'swarm' && entry.docker === 'dind') {
+    problems.push(
+      `${where}.docker: dind needs privileges a Swarm service cannot have: use runtime: docker for it`,
+    );
+  }
+  if (runtime === 'swarm' && (network === 'host' || network.startsWith('container:'))) {
+    problems.push(`${where}.network: a Swarm runner joins an overlay network, not "${network}"`);
+  }
+  return problems;
 }
 
 /** The pool's scale set, checked: bound to a scope, runners configured just in time. */
@@ -217,6 +287,7 @@ export function poolsFromDocument(document: unknown, file: string, defaults: Poo
     }
     if (pool !== null) pools.push(pool);
   });
+  problems.push(...sharedNetworkProblems(pools));
   if (problems.length > 0) throw new PoolFileError(file, problems);
   return pools;
 }

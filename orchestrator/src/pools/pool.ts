@@ -1,3 +1,4 @@
+import type { RuntimeKind } from '../fleet/routed-runtime.js';
 import { redactRecord } from '@gha-ephemeral/config';
 import { scopeTarget, type GitHubScope } from '@gha-ephemeral/github';
 import type { RunnerLimits } from '../fleet/limits.js';
@@ -33,6 +34,16 @@ export interface RunnerPool {
   readonly scope: GitHubScope | null;
   /** Registered as a runner scale set (needs a scope); null: an ordinary pool. */
   readonly scaleSet: PoolScaleSet | null;
+  /** Where its runners run: containers on the Docker engine, or services on a Swarm. */
+  readonly runtime: RuntimeKind;
+  /** Swarm placement (`node.labels.gha-pool==big`, `spread=node.labels.zone`); null: anywhere. */
+  readonly placement: PoolPlacement | null;
+}
+
+/** Where on a Swarm a pool's runners may go, as `docker service create --constraint/--placement-pref` take them. */
+export interface PoolPlacement {
+  readonly constraints: readonly string[];
+  readonly preferences: readonly string[];
 }
 
 /** A pool's runner scale set: its name (the label workflows target) and runner group. */
@@ -95,6 +106,8 @@ export function describePool(pool: RunnerPool): Record<string, unknown> {
     scope: pool.scope === null ? null : { kind: pool.scope.kind, target: scopeTarget(pool.scope) },
     network: pool.network,
     docker: pool.docker,
+    runtime: pool.runtime,
+    placement: pool.placement,
     scaleSet: pool.scaleSet,
     resources: {
       memoryBytes: pool.limits.memoryBytes,
