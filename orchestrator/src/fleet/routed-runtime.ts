@@ -32,7 +32,7 @@ async function* merge<T>(sources: AsyncIterable<T>[]): AsyncGenerator<T> {
       yield result.value;
     }
   } finally {
-    await Promise.allSettled(iterators.map((iterator) => iterator.return?.()));
+    await Promise.allSettled(iterators.map(async (iterator) => iterator.return?.()));
   }
 }
 
