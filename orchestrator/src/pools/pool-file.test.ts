@@ -203,3 +203,47 @@ pools:
     expect(matchPool(pools, { labels: ['self-hosted', 'linux-set'], repository: 'acme/web' })).toBeNull();
   });
 });
+
+describe('Swarm pools', () => {
+  it('reads runtime and placement, and gives a Swarm pool an overlay network of its own by default', () => {
+    const [big, small] = load(`
+pools:
+  - name: big
+    runtime: swarm
+    placement: { constraints: ['node.labels.gha-pool==big'], preferences: ['spread=node.labels.zone'] }
+  - name: small
+`);
+    expect(big).toMatchObject({
+      runtime: 'swarm',
+      network: 'gha-ephemeral-runners-swarm',
+      placement: { constraints: ['node.labels.gha-pool==big'], preferences: ['spread=node.labels.zone'] },
+    });
+    expect(small).toMatchObject({ runtime: 'docker', network: 'gha-ephemeral-runners', placement: null });
+  });
+
+  it('refuses placement off a Swarm, dind or a host network on one, and a network both share', () => {
+    expect(
+      problems(`
+pools:
+  - name: a
+    placement: { constraints: ['node.role==worker'] }
+  - name: b
+    runtime: swarm
+    docker: dind
+  - name: c
+    runtime: swarm
+    network: host
+  - name: d
+    runtime: swarm
+    network: shared
+  - name: e
+    network: shared
+`),
+    ).toEqual([
+      'pools[0] (a).placement: only a Swarm places runners on nodes: set runtime: swarm, or drop placement',
+      'pools[1] (b).docker: dind needs privileges a Swarm service cannot have: use runtime: docker for it',
+      'pools[2] (c).network: a Swarm runner joins an overlay network, not "host"',
+      'pools (d, e): network "shared" cannot serve both the Docker engine and the Swarm: give one of them another network',
+    ]);
+  });
+});
