@@ -2,7 +2,7 @@ import { isAppError } from '@gha-ephemeral/contract';
 import type { GitHubScope } from '@gha-ephemeral/github';
 import { KeyedBackoff } from '@gha-ephemeral/primitives';
 import { scopeKey } from '../signals/demand.js';
-import { planKey } from './plan.js';
+import { planKey } from './pool-fit.js';
 
 /** A failure that will not pass by itself (GitHub's 403, 404, 422): the scope waits 1 minute, then 2, 4 ... 1 hour. */
 const LASTING = { baseMs: 60_000, maxMs: 3_600_000, jitter: 0.2 };

@@ -1,4 +1,6 @@
-import type { ObservedRunner } from '../signals/demand.js';
+import type { GitHubScope } from '@gha-ephemeral/github';
+import { scopeKey, type ObservedRunner } from '../signals/demand.js';
+import { planKey } from './pool-fit.js';
 import type { ScaleSetPlan } from '../signals/scale-set-demand.js';
 
 /** A creation a scale set wants: a runner for its pool, for no job in particular (GitHub assigns them). */
@@ -42,4 +44,40 @@ export function planScaleSet(
     }
   }
   return { count, removals };
+}
+
+/** A pool as {@link planScaleSets} needs it. */
+interface ScaleSetPoolLike {
+  name: string;
+  scope: GitHubScope | null;
+  scaleSet?: boolean;
+}
+
+/**
+ * Every scale-set pool: its key (its runners are GitHub's to count, even before its listener has heard), the
+ * removals, and one want per runner it lacks. `removed` gains the removals.
+ */
+export function planScaleSets<P extends ScaleSetPoolLike>(
+  pools: readonly P[],
+  told: ReadonlyMap<string, ScaleSetPlan> | undefined,
+  byKey: ReadonlyMap<string, readonly ObservedRunner[]>,
+  input: { nowMs: number; idleTimeoutMs: number; maxIdleAgeMs?: number | undefined; removed: Set<string> },
+): { keys: string[]; removals: ScaleSetWant['removals']; wants: { pool: P; scope: GitHubScope }[] } {
+  const keys: string[] = [];
+  const removals: ScaleSetWant['removals'] = [];
+  const wants: { pool: P; scope: GitHubScope }[] = [];
+  for (const pool of pools) {
+    if (pool.scaleSet !== true || pool.scope === null) continue;
+    const key = planKey(pool.name, scopeKey(pool.scope));
+    keys.push(key);
+    const plan = told?.get(pool.name);
+    if (plan === undefined) continue;
+    const want = planScaleSet(byKey.get(key) ?? [], plan, input);
+    for (const removal of want.removals) {
+      removals.push(removal);
+      input.removed.add(removal.runnerId);
+    }
+    for (let i = 0; i < want.count; i += 1) wants.push({ pool, scope: pool.scope });
+  }
+  return { keys, removals, wants };
 }

@@ -1,7 +1,8 @@
 import type { GitHubScope } from '@gha-ephemeral/github';
 import { scopeKey, type ObservedRunner, type QueuedJob, type ScopeDemand } from '../signals/demand.js';
 import type { ScaleSetPlan } from '../signals/scale-set-demand.js';
-import { planScaleSet } from './plan-scale-set.js';
+import { fittingPool, planKey, type PlanPool } from './pool-fit.js';
+import { planScaleSets } from './plan-scale-set.js';
 
 /** The bounds the planner works within (from the configuration). */
 export interface PlanLimits {
@@ -13,21 +14,6 @@ export interface PlanLimits {
   idleTimeoutMs: number;
   /** A warm runner idle this long is replaced by a fresh one (`RUNNER_MAX_IDLE_AGE`); default never. */
   maxIdleAgeMs?: number;
-}
-
-/** A pool as the planner needs it. */
-export interface PlanPool {
-  name: string;
-  /** Every label its runners have (GitHub's defaults included): a job fits when it has all of the job's. */
-  labels: readonly string[];
-  /** Most runners of this pool at once. */
-  max: number;
-  /** Idle runners kept ready; only for a pool with a `scope`. */
-  minIdle: number;
-  /** The one scope it serves and registers runners in; null: any, runners where the job is. */
-  scope: GitHubScope | null;
-  /** A runner scale set: GitHub assigns its jobs and says how many runners it needs (see `plan-scale-set.ts`). */
-  scaleSet?: boolean;
 }
 
 /** One step for the reconciler. `jobId` null: a warm runner, for no job yet. */
@@ -46,35 +32,7 @@ export interface Plan {
   scaleSetJobs: number;
 }
 
-/** True when a runner with `runnerLabels` may take a job with `jobLabels`: it has all of them, compared case-insensitively. */
-export function labelsMatch(jobLabels: readonly string[], runnerLabels: readonly string[]): boolean {
-  const have = new Set(runnerLabels.map((label) => label.toLowerCase()));
-  return jobLabels.every((label) => have.has(label.toLowerCase()));
-}
-
-/** The first pool, in order, that fits the job: its labels, and its scope if bound (the repository or its owner). */
-export function fittingPool(
-  pools: readonly PlanPool[],
-  job: Pick<QueuedJob, 'labels' | 'repository'>,
-): PlanPool | null {
-  const [owner = '', name = ''] = job.repository.toLowerCase().split('/');
-  return (
-    pools.find((pool) => {
-      const scope = pool.scope;
-      const admits =
-        scope === null ||
-        (scope.kind === 'organization'
-          ? scope.org.toLowerCase() === owner
-          : scope.owner.toLowerCase() === owner && scope.repo.toLowerCase() === name);
-      return admits && labelsMatch(job.labels, pool.labels);
-    }) ?? null
-  );
-}
-
-/** The key the planner counts by: a pool in a scope. */
-export function planKey(pool: string, scopeKeyText: string): string {
-  return `${pool}|${scopeKeyText}`;
-}
+export { fittingPool, labelsMatch, planKey, type PlanPool } from './pool-fit.js';
 
 /** The queued jobs of one pool in one scope (its bound scope, or the job's). */
 interface PoolDemand {
@@ -204,17 +162,7 @@ export function planRunners(input: {
   const { limits, nowMs } = input;
   const live = input.runners.filter(isLive);
   const removed = new Set<string>();
-  const actions: PlanAction[] = [];
-  for (const runner of live) {
-    // Offline: registered (a just-in-time runner is, at once) but not connected; the same bound applies. Not when
-    // GitHub could not be asked (its state is unknown, not "never online"), nor when a scale set said it is busy.
-    const waiting = runner.state === 'starting' || runner.state === 'offline';
-    const known = runner.verified && input.scaleSets?.get(runner.pool)?.busy.has(runner.id) !== true;
-    if (waiting && known && nowMs - runner.createdAtMs > limits.startTimeoutMs) {
-      actions.push({ kind: 'remove', runnerId: runner.id, reason: 'start-timeout' });
-      removed.add(runner.id);
-    }
-  }
+  const actions: PlanAction[] = stuckRunners(live, input, removed);
   const { entries, unmatched, scaleSetJobs } = assignJobs(input.demand, input.pools);
   const byKey = new Map<string, ObservedRunner[]>();
   for (const runner of live) {
@@ -229,22 +177,54 @@ export function planRunners(input: {
     actions.push(...planned.removals);
   }
   const planned = new Set(entries.map((entry) => entry.key));
-  for (const pool of input.pools) {
-    if (pool.scaleSet !== true || pool.scope === null) continue;
-    const key = planKey(pool.name, scopeKey(pool.scope));
-    planned.add(key); // a scale set's runners are GitHub's to count, even before its listener has heard
-    const told = input.scaleSets?.get(pool.name);
-    if (told === undefined) continue;
-    const want = planScaleSet(byKey.get(key) ?? [], told, { ...limits, nowMs, removed });
-    for (const removal of want.removals) {
-      actions.push({ kind: 'remove', ...removal });
-      removed.add(removal.runnerId);
-    }
+  const scaleSets = planScaleSets(input.pools, input.scaleSets, byKey, { ...limits, nowMs, removed });
+  for (const key of scaleSets.keys) planned.add(key);
+  for (const removal of scaleSets.removals) actions.push({ kind: 'remove', ...removal });
+  for (const { pool, scope } of scaleSets.wants) {
     // First when slots are short: GitHub assigned these jobs already, and takes them back if no runner comes.
-    for (let i = 0; i < want.count; i += 1)
-      wants.push({ scope: pool.scope, pool, jobId: null, createdAt: '' });
+    wants.push({ scope, pool, jobId: null, createdAt: '' });
   }
-  // Idle runners of keys with no demand at all: past the idle timeout they go, as do stale ones.
+  actions.push(...idleWithoutDemand(byKey, planned, removed, limits, nowMs));
+  const capped = withinCaps(
+    wants,
+    live.filter((r) => !removed.has(r.id)),
+    limits.maxRunners,
+  );
+  actions.push(...capped.creates);
+  return { actions, deferredJobs: capped.deferred, unmatchedJobs: unmatched, scaleSetJobs };
+}
+
+/**
+ * Runners not online after the start timeout. Offline counts too: registered (a just-in-time runner is, at once)
+ * but not connected. Not when GitHub could not be asked (its state is unknown, not "never online"), nor when a
+ * scale set said it is busy.
+ */
+function stuckRunners(
+  live: readonly ObservedRunner[],
+  input: { limits: PlanLimits; nowMs: number; scaleSets?: ReadonlyMap<string, ScaleSetPlan> | undefined },
+  removed: Set<string>,
+): PlanAction[] {
+  const actions: PlanAction[] = [];
+  for (const runner of live) {
+    const waiting = runner.state === 'starting' || runner.state === 'offline';
+    const known = runner.verified && input.scaleSets?.get(runner.pool)?.busy.has(runner.id) !== true;
+    if (waiting && known && input.nowMs - runner.createdAtMs > input.limits.startTimeoutMs) {
+      actions.push({ kind: 'remove', runnerId: runner.id, reason: 'start-timeout' });
+      removed.add(runner.id);
+    }
+  }
+  return actions;
+}
+
+/** Idle runners of keys with no demand at all: past the idle timeout they go. */
+function idleWithoutDemand(
+  byKey: ReadonlyMap<string, readonly ObservedRunner[]>,
+  planned: ReadonlySet<string>,
+  removed: Set<string>,
+  limits: PlanLimits,
+  nowMs: number,
+): PlanAction[] {
+  const actions: PlanAction[] = [];
   for (const [key, runners] of byKey) {
     if (planned.has(key)) continue;
     for (const runner of runners) {
@@ -258,10 +238,19 @@ export function planRunners(input: {
       }
     }
   }
-  const kept = live.filter((r) => !removed.has(r.id));
-  let free = Math.max(0, limits.maxRunners - kept.length);
+  return actions;
+}
+
+/** The creations that fit: oldest first, within each pool's `max` and `maxRunners` over all; the rest deferred. */
+function withinCaps(
+  wants: Want[],
+  kept: readonly ObservedRunner[],
+  maxRunners: number,
+): { creates: PlanAction[]; deferred: number } {
+  let free = Math.max(0, maxRunners - kept.length);
   const perPool = new Map<string, number>();
   for (const runner of kept) perPool.set(runner.pool, (perPool.get(runner.pool) ?? 0) + 1);
+  const creates: PlanAction[] = [];
   let deferred = 0;
   for (const want of wants.sort(byAge)) {
     const count = perPool.get(want.pool.name) ?? 0;
@@ -273,7 +262,7 @@ export function planRunners(input: {
     free -= 1;
     perPool.set(want.pool.name, count + 1);
     const reason = want.jobId !== null ? 'queued job' : want.pool.scaleSet ? 'scale set' : 'warm runner';
-    actions.push({ kind: 'create', scope: want.scope, pool: want.pool.name, jobId: want.jobId, reason });
+    creates.push({ kind: 'create', scope: want.scope, pool: want.pool.name, jobId: want.jobId, reason });
   }
-  return { actions, deferredJobs: deferred, unmatchedJobs: unmatched, scaleSetJobs };
+  return { creates, deferred };
 }

@@ -1,6 +1,6 @@
 import { AppError } from '@gha-ephemeral/contract';
 import type { GitHubScope } from '@gha-ephemeral/github';
-import { planKey } from './plan.js';
+import { planKey } from './pool-fit.js';
 import type { ObservedRunner } from '../signals/demand.js';
 import { scopeKey } from '../signals/demand.js';
 import type { JobReports } from './reconciler.js';

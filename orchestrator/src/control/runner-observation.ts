@@ -1,6 +1,6 @@
 import { addOne, CREATION_MEMORY_MS } from './runner-gate.js';
 import type { ObservedRunner } from '../signals/demand.js';
-import { planKey } from './plan.js';
+import { planKey } from './pool-fit.js';
 import type { JobReports } from './reconciler.js';
 
 /** How long a runner that took a job is counted against the queued ones while its report has not arrived. */

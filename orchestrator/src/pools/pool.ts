@@ -4,7 +4,7 @@ import { scopeTarget, type GitHubScope } from '@gha-ephemeral/github';
 import type { RunnerLimits } from '../fleet/limits.js';
 import { deriveRunnerLabels, withImageDefaultLabel } from '../fleet/labels.js';
 import type { RunnerTemplate } from '../fleet/template.js';
-import { fittingPool, type PlanPool } from '../control/plan.js';
+import { fittingPool, type PlanPool } from '../control/pool-fit.js';
 
 /** Whether a pool's runners get a Docker engine of their own (a sidecar), or none. */
 export type PoolDocker = 'none' | 'dind';
