@@ -271,41 +271,13 @@ export class Reconciler {
     const log = this.#deps.logger;
     const mayReuse = options.createsOnly === true && options.freshListing !== true;
     const listing = await this.#listing(mayReuse, signal);
-    const { atMs: listedAtMs, runners } = listing;
+    const { runners } = listing;
     // Read after the listing (which can take seconds while Docker is busy): a job that was taken meanwhile, and
     // whose runner may be gone already, must not look queued.
     const demand = readDemand();
-    const reports = this.#deps.jobReports?.reportsActive() ? this.#deps.jobReports : null;
-    const { starting, goneUnreported: takenUnreported } = this.#creations.recent(
-      listedAtMs,
-      runners,
-      reports,
-    );
-    const listed = this.#observation.observe(runners, reports, takenUnreported, listing.reused);
-    const plan = planRunners({
-      demand,
-      runners: [...listed, ...starting],
-      pools: this.#deps.pools,
-      limits: { ...this.#deps.limits, maxRunners: this.#deps.gate.limits.maxRunners },
-      nowMs: this.#now(),
-      takenUnreported,
-      ...(this.#deps.scaleSets ? { scaleSets: this.#deps.scaleSets.plans() } : {}),
-    });
-    log.debug(
-      {
-        queuedJobs: demand.reduce((sum, { jobs }) => sum + jobs.length, 0),
-        runners: listed.length,
-        starting: starting.length,
-        takenUnreported: Object.fromEntries(takenUnreported),
-        create: plan.actions
-          .filter((a) => a.kind === 'create')
-          .map((a) => (a.kind === 'create' ? a.jobId : 0)),
-        createsOnly: options.createsOnly ?? false,
-      },
-      'planned',
-    );
+    const { plan, observed, takenUnreported } = this.#plan(listing, demand, options);
     if (takenUnreported.size > 0) this.#recheckLater(readDemand);
-    this.#desired = desiredByPool(plan, [...listed, ...starting], this.#deps.pools);
+    this.#desired = desiredByPool(plan, observed, this.#deps.pools);
     const result: PassResult = {
       plan,
       created: 0,
@@ -337,24 +309,58 @@ export class Reconciler {
     if (stopped) for (const { key } of started) this.#creations.end(key, null);
     else await this.#actions.applyCreations(started, demand, result, signal);
     this.#retryWhenWaitsEnd(planned, readDemand);
-    if (options.purgeOrphans) {
-      const scopes = new Map<string, GitHubScope>();
-      for (const { scope } of demand) scopes.set(scopeKey(scope), scope);
-      for (const runner of runners) scopes.set(runner.scopeKey, runner.scope);
-      result.orphansRemoved = await this.#deps.runners.purgeOrphans([...scopes.values()], signal);
-    }
+    if (options.purgeOrphans) result.orphansRemoved = await this.#purgeOrphans(demand, runners, signal);
     if (result.created + result.removed + result.orphansRemoved > 0) {
-      log.info(
-        {
-          category: 'SUCCESS',
-          created: result.created,
-          removed: result.removed,
-          orphansRemoved: result.orphansRemoved,
-        },
-        'reconciled runners',
-      );
+      const { created, removed, orphansRemoved } = result;
+      log.info({ category: 'SUCCESS', created, removed, orphansRemoved }, 'reconciled runners');
     }
     return result;
+  }
+
+  /** Observes (the listing, the runners in flight, what webhooks said) and plans; logs what it planned. */
+  #plan(
+    listing: Listing & { reused: boolean },
+    demand: readonly ScopeDemand[],
+    options: PassOptions,
+  ): { plan: Plan; observed: ObservedRunner[]; takenUnreported: Map<string, number> } {
+    const reports = this.#deps.jobReports?.reportsActive() ? this.#deps.jobReports : null;
+    const recent = this.#creations.recent(listing.atMs, listing.runners, reports);
+    const takenUnreported = recent.goneUnreported;
+    const listed = this.#observation.observe(listing.runners, reports, takenUnreported, listing.reused);
+    const observed = [...listed, ...recent.starting];
+    const plan = planRunners({
+      demand,
+      runners: observed,
+      pools: this.#deps.pools,
+      limits: { ...this.#deps.limits, maxRunners: this.#deps.gate.limits.maxRunners },
+      nowMs: this.#now(),
+      takenUnreported,
+      ...(this.#deps.scaleSets ? { scaleSets: this.#deps.scaleSets.plans() } : {}),
+    });
+    this.#deps.logger.debug(
+      {
+        queuedJobs: demand.reduce((sum, { jobs }) => sum + jobs.length, 0),
+        runners: listed.length,
+        starting: recent.starting.length,
+        takenUnreported: Object.fromEntries(takenUnreported),
+        create: plan.actions.flatMap((a) => (a.kind === 'create' ? [a.jobId] : [])),
+        createsOnly: options.createsOnly ?? false,
+      },
+      'planned',
+    );
+    return { plan, observed, takenUnreported };
+  }
+
+  /** Deletes this orchestrator's registrations without containers, in the scopes of the demand and the runners. */
+  #purgeOrphans(
+    demand: readonly ScopeDemand[],
+    runners: readonly ObservedRunner[],
+    signal?: AbortSignal,
+  ): Promise<number> {
+    const scopes = new Map<string, GitHubScope>();
+    for (const { scope } of demand) scopes.set(scopeKey(scope), scope);
+    for (const runner of runners) scopes.set(runner.scopeKey, runner.scope);
+    return this.#deps.runners.purgeOrphans([...scopes.values()], signal);
   }
 
   /**
