@@ -109,7 +109,7 @@ describe('DindSidecars.start', () => {
 
   it('gives the caps mode its capabilities, unconfined profiles and the host cgroup tree', () => {
     expect(dindPrivileges('caps')).toEqual({
-      capAdd: ['SYS_ADMIN', 'NET_ADMIN'],
+      capAdd: ['SYS_ADMIN', 'NET_ADMIN', 'SYS_PTRACE'],
       securityOpt: ['seccomp=unconfined', 'apparmor=unconfined'],
       noNewPrivileges: false,
       cgroupnsMode: 'host',

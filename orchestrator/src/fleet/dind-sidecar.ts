@@ -25,10 +25,11 @@ export type DindMode = 'caps' | 'privileged';
 
 /**
  * The capabilities a nested dockerd needs beyond Docker's default set when it cannot run privileged, found by
- * trying: without SYS_ADMIN it cannot mount, without NET_ADMIN it cannot make its bridge. The containers it runs
+ * trying: without SYS_ADMIN it cannot mount, without NET_ADMIN it cannot make its bridge, without SYS_PTRACE its
+ * runc cannot join a non-root container's namespaces (`docker exec`, health checks). The containers it runs
  * get at most these plus the default set: `docker run --privileged`, or `--cap-add` of any other, is refused inside.
  */
-export const DIND_CAPABILITIES: readonly string[] = ['SYS_ADMIN', 'NET_ADMIN'];
+export const DIND_CAPABILITIES: readonly string[] = ['SYS_ADMIN', 'NET_ADMIN', 'SYS_PTRACE'];
 
 /** The privileges of the engine container in each mode. */
 export function dindPrivileges(mode: DindMode): ContainerPrivileges {
