@@ -4,6 +4,7 @@
 #     installed once into .tmp/tools),
 #   - the shell scripts, with shellcheck (Debian package; installed when missing and running as root),
 #   - the compose files, with `docker compose config` (or docker-compose 1.29's),
+#   - the Swarm stack file, with `docker stack config` where the CLI has it, and its shape,
 #   - the service Dockerfiles' shared build stages, which must stay identical for the builder cache to share them.
 # Usage: bash scripts/lint-deploy.sh        Run by .ci/run and by the CI workflow.
 set -euo pipefail
@@ -108,6 +109,42 @@ if [ ${#compose_cmd[@]} -gt 0 ]; then
 else
   problem "neither docker compose nor docker-compose is installed"
 fi
+
+# --- Swarm stack: `docker stack config` parses and interpolates it where the CLI has that command (20.10's Debian
+# CLI does not: then the file as it is); scripts/check-stack-shape.mjs checks its shape and that it has the same
+# variables as compose.yaml.
+stack_env=deploy/.env.example
+# With an empty env_file too (docker stack config merges it into the variables).
+stack_config() {
+  if docker stack --help 2>/dev/null | grep -qE '^[[:space:]]+config[[:space:]]'; then
+    GHA_EPHEMERAL_ENV_FILE=$1 docker stack config -c deploy/stack.yaml
+  else
+    cat deploy/stack.yaml
+  fi
+}
+# compose.yaml resolved with an empty env_file, so that its variables are the file's own: to compare with the stack's.
+compose_variables() {
+  GHA_EPHEMERAL_ENV_FILE=$1 "${compose_cmd[@]}" -p lint -f deploy/compose.yaml --env-file "$stack_env" config |
+    to_json
+}
+to_json() { python3 -c 'import json, sys, yaml; json.dump(yaml.safe_load(sys.stdin), sys.stdout)'; }
+stack_json=$(mktemp)
+compose_for_stack=$(mktemp)
+empty_env=$(mktemp)
+if stack_config "$empty_env" | to_json >"$stack_json"; then
+  stack_args=()
+  if [ ${#compose_cmd[@]} -gt 0 ] && compose_variables "$empty_env" >"$compose_for_stack"; then
+    stack_args=("$compose_for_stack")
+  fi
+  if node scripts/check-stack-shape.mjs "${stack_args[@]}" <"$stack_json"; then
+    log "stack file: ok (orchestrator on a manager with the socket, token from a secret, overlays, compose's variables)"
+  else
+    problem "stack file: see above (scripts/check-stack-shape.mjs)"
+  fi
+else
+  problem "stack file: deploy/stack.yaml does not parse (above)"
+fi
+rm -f "$stack_json" "$compose_for_stack" "$empty_env"
 
 # --- Dockerfiles: the shared build stages
 shared() { sed -n '/^# ---- Shared build stages/,/^# ---- end of the shared stages/p' "$1"; }

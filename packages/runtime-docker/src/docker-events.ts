@@ -117,8 +117,8 @@ function replayFrom(cursor: bigint, reconnecting: boolean): bigint {
 }
 
 /** The engine's current time in nanoseconds, or null when it does not say (then the first connection has no `since`). */
-async function readEngineClock(
-  context: EventStreamContext,
+export async function readEngineClock(
+  context: Pick<EventStreamContext, 'docker'>,
   abortSignal: AbortSignal,
 ): Promise<bigint | null> {
   // dockerode's `info` takes options at run time; its typings say it does not.

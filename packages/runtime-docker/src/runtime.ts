@@ -50,6 +50,19 @@ export interface RunnerContainerSpec {
    * widens what the container may do to the host's kernel: never give them to a job's own container.
    */
   privileges?: ContainerPrivileges | undefined;
+  /**
+   * Where a runner may run, for adapters that schedule onto several nodes (Swarm). The Docker adapter runs
+   * everything on its one engine and ignores this.
+   */
+  placement?: RunnerPlacement | undefined;
+}
+
+/** Placement rules of a scheduler (Swarm's `docker service create --constraint` and `--placement-pref`). */
+export interface RunnerPlacement {
+  /** Every one must hold on the node: `node.labels.gha-pool==linux-large`, `node.role!=manager`. */
+  constraints?: readonly string[] | undefined;
+  /** Spread preferences, in order: `spread=node.labels.zone` (or just `node.labels.zone`). */
+  preferences?: readonly string[] | undefined;
 }
 
 /**
@@ -119,6 +132,11 @@ export interface RunnerContainer {
   exitCode: number | null;
   /** When the engine created the container: ISO 8601, UTC, millisecond precision. */
   createdAt: string;
+  /**
+   * Why it stopped when its own process did not decide it (Swarm: no node could take it, its node refused it or
+   * went down); absent otherwise. The Docker adapter never sets it.
+   */
+  reason?: string;
 }
 
 /** A change in a container's life, as {@link RunnerRuntime.events} reports it. */
@@ -132,6 +150,8 @@ export type ContainerEvent =
       labels: Record<string, string>;
       /** The process's exit code (137 after a kill), or null when the engine did not say. */
       exitCode: number | null;
+      /** As {@link RunnerContainer.reason}: set only when the engine, not the process, ended it. */
+      reason?: string;
     }
   | { type: 'removed'; containerId: string; name: string; labels: Record<string, string> };
 

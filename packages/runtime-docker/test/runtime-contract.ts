@@ -2,6 +2,7 @@ import { uniqueId } from '@gha-ephemeral/testkit';
 import { afterAll, afterEach, beforeAll, describe } from 'vitest';
 import type { RunnerRuntime } from '../src/index.js';
 import {
+  DOCKER_CAPABILITIES,
   TEST_LABEL,
   type ContractContext,
   type RuntimeContractFixtures,
@@ -13,7 +14,7 @@ import { describeIsolationContract } from './contract/isolation-contract.js';
 import { describeNetworkContract } from './contract/network-contract.js';
 import { describeQueryContract } from './contract/query-contract.js';
 
-export type { RuntimeContractFixtures } from './contract/contract-context.js';
+export type { RuntimeCapabilities, RuntimeContractFixtures } from './contract/contract-context.js';
 export { TEST_LABEL } from './contract/contract-context.js';
 
 /**
@@ -46,6 +47,7 @@ export function describeRunnerRuntimeContract(
 
     const context: ContractContext = {
       fixtures,
+      capabilities: { ...DOCKER_CAPABILITIES, ...fixtures.capabilities },
       runId: () => runId,
       runtime: () => {
         if (runtime === undefined) throw new Error('the runtime is not ready: beforeAll failed');

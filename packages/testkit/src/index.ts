@@ -20,3 +20,18 @@ export {
   removeTrustingRunnerImages,
   TRUSTING_IMAGE_LABEL,
 } from './trusting-image.js';
+export {
+  ensureSwarmManager,
+  removeSwarmNodes,
+  startSwarmNodes,
+  SWARM_NODE_CAPABILITIES,
+  swarmNodeDockerdArgs,
+  SWARM_NODE_LABEL,
+  type RemovedSwarmNodes,
+  type StartSwarmNodesOptions,
+  type SwarmManager,
+  type SwarmNode,
+  type SwarmNodeStorageDriver,
+  type SwarmNodeTimings,
+} from './swarm-nodes.js';
+export { ensureSwarm, removeSwarmObjectsByLabel, type SwarmInfo } from './swarm.js';

@@ -24,7 +24,35 @@ export interface RuntimeContractFixtures {
   removeByLabel(label: string, value: string): Promise<void>;
   /** A runtime of the same kind pointed at an engine that does not exist (nothing listens there). */
   makeUnreachableRuntime(): RunnerRuntime;
+  /** Where the adapter differs from Docker, by its documented design; left out: Docker's. */
+  capabilities?: Partial<RuntimeCapabilities>;
 }
+
+/**
+ * What an adapter can do that others cannot. The contract checks each case the way the adapter promises it (the
+ * Docker adapter promises every one): a difference is documented in the adapter, never a silent gap.
+ */
+export interface RuntimeCapabilities {
+  /** The form of a container's `id`. Docker: a hex id of 12 or more characters. */
+  idPattern: RegExp;
+  /**
+   * `ensureNetwork` can make a network on which containers cannot reach each other (a bridge without
+   * inter-container traffic). When false it must say so: `interContainer: true` for every network it makes.
+   */
+  isolatedNetworks: boolean;
+  /**
+   * `removeNetwork` disconnects running containers still on the network, which run on. When false it refuses with
+   * `runtime.failed` while a container uses the network, touching nothing, and removes it once they are gone.
+   */
+  detachesOnNetworkRemoval: boolean;
+}
+
+/** What the Docker adapter does: the defaults of {@link RuntimeContractFixtures.capabilities}. */
+export const DOCKER_CAPABILITIES: RuntimeCapabilities = {
+  idPattern: /^[0-9a-f]{12,}$/,
+  isolatedNetworks: true,
+  detachesOnNetworkRemoval: true,
+};
 
 /** What every group of contract cases shares. Getters, because values exist only once `beforeAll` ran. */
 export interface ContractContext {
@@ -32,6 +60,8 @@ export interface ContractContext {
   image(): string;
   runId(): string;
   fixtures: RuntimeContractFixtures;
+  /** The adapter's capabilities, Docker's where its fixtures say nothing. */
+  capabilities: RuntimeCapabilities;
   /** Labels for one case: the run's test label, a unique case label, and `extra`. */
   caseLabels(extra?: Record<string, string>): Record<string, string>;
 }

@@ -37,7 +37,7 @@ export function describeCreateContract(context: ContractContext): void {
         {},
       );
       expect(created).toMatchObject({ name, image: context.image() });
-      expect(created.id).toMatch(/^[0-9a-f]{12,}$/);
+      expect(created.id).toMatch(context.capabilities.idPattern);
       expect(created.labels).toMatchObject(labels);
       expect(['running', 'exited']).toContain(created.state);
       // It may already have ended: the exit code is there exactly when it has.

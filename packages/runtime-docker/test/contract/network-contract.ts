@@ -85,7 +85,7 @@ export function describeNetworkContract(context: ContractContext): void {
       expect(Number.isNaN(Date.parse(listed[0]!.createdAt))).toBe(false);
     });
 
-    it('removes a network with a container still on it, idempotently, and the container runs on', async () => {
+    it('removes a network with a container still on it (or refuses, touching nothing), idempotently', async () => {
       const runtime = context.runtime();
       const name = uniqueName('private');
       await runtime.ensureNetwork(name, { labels: { [TEST_LABEL]: context.runId() }, interContainer: true });
@@ -96,9 +96,18 @@ export function describeNetworkContract(context: ContractContext): void {
         labels: context.caseLabels(),
         extraNetworks: [name],
       });
-      expect(await runtime.removeNetwork(name)).toBe(true);
-      expect(await runtime.removeNetwork(name)).toBe(false);
-      expect(await runtime.get(attached.id)).toMatchObject({ state: 'running' });
+      if (context.capabilities.detachesOnNetworkRemoval) {
+        expect(await runtime.removeNetwork(name)).toBe(true);
+        expect(await runtime.removeNetwork(name)).toBe(false);
+        expect(await runtime.get(attached.id)).toMatchObject({ state: 'running' });
+      } else {
+        // It refuses while the container uses the network, and leaves both as they were.
+        await expectAppError(runtime.removeNetwork(name), 'runtime.failed');
+        expect(await runtime.get(attached.id)).toMatchObject({ state: 'running' });
+        await runtime.remove(attached.id);
+        expect(await runtime.removeNetwork(name)).toBe(true);
+        expect(await runtime.removeNetwork(name)).toBe(false);
+      }
       // Gone for real: making it again creates it.
       const again = await runtime.ensureNetwork(name, { labels: { [TEST_LABEL]: context.runId() } });
       expect(again.created).toBe(true);
