@@ -1,6 +1,8 @@
 import type { Runner } from '@gha-ephemeral/contract';
 import { webUrlFromApiUrl, type GitHubPort } from '@gha-ephemeral/github';
 import { DockerRuntime, type RunnerRuntime } from '@gha-ephemeral/runtime-docker';
+import { SwarmRuntime } from '@gha-ephemeral/runtime-swarm';
+import { RoutedRuntime } from './fleet/routed-runtime.js';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from '@gha-ephemeral/logging';
 import { buildApp } from './app.js';
@@ -63,6 +65,18 @@ export interface OrchestratorDeps {
   scaleSetConflictRetryMs?: number;
 }
 
+/**
+ * The Docker engine, and when some pool runs on the Swarm, the Swarm beside it (through the same engine, a
+ * manager), each pool's runners routed to their own.
+ */
+function composeRuntime(config: OrchestratorConfig, logger: Logger): RunnerRuntime {
+  const docker = new DockerRuntime({ logger: logger.child({ component: 'docker' }) });
+  const swarmPools = config.pools.filter((pool) => pool.runtime === 'swarm');
+  if (swarmPools.length === 0) return docker;
+  const swarm = new SwarmRuntime({ logger: logger.child({ component: 'swarm' }) });
+  return new RoutedRuntime(docker, swarm, new Set(swarmPools.map((pool) => pool.network)));
+}
+
 /** The composition root: builds the real adapters from the configuration and wires everything together. */
 export async function createOrchestrator(
   config: OrchestratorConfig,
@@ -72,7 +86,7 @@ export async function createOrchestrator(
   const clients = deps.github ? null : createGitHubClients(config, deps);
   const github = deps.github ?? clients!.github;
   const removals = deps.github ?? clients!.removals;
-  const runtime = deps.runtime ?? new DockerRuntime({ logger: logger.child({ component: 'docker' }) });
+  const runtime = deps.runtime ?? composeRuntime(config, logger);
   const metrics = deps.metrics ?? new OrchestratorMetrics();
   const userAgent = `gha-ephemeral-runners/${deps.version}`;
   const scaleSets = composeScaleSets({

@@ -152,6 +152,7 @@ export class RunnerLauncher {
             : { entrypoint: fillCommand(pool.template.entrypoint, values) }),
           network: pool.network,
           limits: pool.limits,
+          ...(pool.placement === null ? {} : { placement: pool.placement }),
         },
         { signal, beforeStart: () => this.#crash('after-create') },
       );

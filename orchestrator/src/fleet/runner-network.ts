@@ -65,7 +65,9 @@ export class RunnerNetworkGuard {
     if (network.created) {
       this.#logger.info(
         { category: 'INFO', network: network.name },
-        'runner network created (inter-container traffic off)',
+        network.interContainer
+          ? 'runner network created (an overlay: runners on it can reach each other)'
+          : 'runner network created (inter-container traffic off)',
       );
     } else if (network.interContainer) {
       this.#logger.warn(

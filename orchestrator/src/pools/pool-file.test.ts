@@ -232,7 +232,7 @@ pools:
     docker: dind
   - name: c
     runtime: swarm
-    network: host
+    network: 'container:x'
   - name: d
     runtime: swarm
     network: shared
@@ -242,7 +242,7 @@ pools:
     ).toEqual([
       'pools[0] (a).placement: only a Swarm places runners on nodes: set runtime: swarm, or drop placement',
       'pools[1] (b).docker: dind needs privileges a Swarm service cannot have: use runtime: docker for it',
-      'pools[2] (c).network: a Swarm runner joins an overlay network, not "host"',
+      'pools[2] (c).network: a Swarm runner joins an overlay network (or its node\'s, host), not "container:x"',
       'pools (d, e): network "shared" cannot serve both the Docker engine and the Swarm: give one of them another network',
     ]);
   });

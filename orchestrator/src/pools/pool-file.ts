@@ -210,7 +210,7 @@ function sharedNetworkProblems(pools: readonly RunnerPool[]): string[] {
   return problems;
 }
 
-/** What a pool's runtime rules out: placement off a Swarm, a Docker engine sidecar or a host network on one. */
+/** What a pool's runtime rules out: placement off a Swarm, a Docker engine sidecar or another's network on one. */
 function swarmProblems(entry: PoolEntry, runtime: RuntimeKind, network: string, where: string): string[] {
   const problems: string[] = [];
   if (runtime !== 'swarm' && entry.placement !== undefined) {
@@ -223,8 +223,10 @@ function swarmProblems(entry: PoolEntry, runtime: RuntimeKind, network: string, 
       `${where}.docker: dind needs privileges a Swarm service cannot have: use runtime: docker for it`,
     );
   }
-  if (runtime === 'swarm' && (network === 'host' || network.startsWith('container:'))) {
-    problems.push(`${where}.network: a Swarm runner joins an overlay network, not "${network}"`);
+  if (runtime === 'swarm' && network.startsWith('container:')) {
+    problems.push(
+      `${where}.network: a Swarm runner joins an overlay network (or its node's, host), not "${network}"`,
+    );
   }
   return problems;
 }

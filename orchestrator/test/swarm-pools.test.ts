@@ -1,0 +1,152 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startGitHubSim, type GitHubSim } from '@gha-ephemeral/github-sim';
+import { DockerRuntime } from '@gha-ephemeral/runtime-docker';
+import { SwarmRuntime } from '@gha-ephemeral/runtime-swarm';
+import {
+  ensureSwarmManager,
+  freePort,
+  removeSwarmNodes,
+  removeSwarmObjectsByLabel,
+  STAND_IN_RUNNER_IMAGE,
+  startSwarmNodes,
+  uniqueId,
+  waitFor,
+  type SwarmNode,
+} from '@gha-ephemeral/testkit';
+import Dockerode from 'dockerode';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RoutedRuntime } from '../src/fleet/routed-runtime.js';
+import { startHarness, TOKEN, type Harness } from './harness.js';
+
+// Pools on a real multi-node Swarm built on this one machine: two worker nodes (nested engines) beside the CI
+// engine as the manager. Runners of a pool constrained to the workers land on both; a worker that goes down takes
+// its runners with it, and they are reaped; nothing is left on any node.
+const docker = new Dockerode();
+const prefix = uniqueId('swn');
+const orchestratorId = uniqueId('swarm');
+
+/** The node each runner service of ours that exists now has its task on (the Swarm keeps tasks of removed ones). */
+async function runnerNodes(): Promise<Map<string, string>> {
+  const filters = { label: [`gha-ephemeral.orchestrator=${orchestratorId}`] };
+  const services = new Set((await docker.listServices({ filters })).map((service) => service.ID));
+  const tasks = (await docker.listTasks({ filters })) as { NodeID?: string; ServiceID: string }[];
+  return new Map(
+    tasks.filter((t) => t.NodeID && services.has(t.ServiceID)).map((t) => [t.ServiceID, t.NodeID!]),
+  );
+}
+
+async function ourServices(): Promise<number> {
+  return (await docker.listServices({ filters: { label: [`gha-ephemeral.orchestrator=${orchestratorId}`] } }))
+    .length;
+}
+
+describe('pools on a multi-node Swarm (two worker nodes on this machine)', () => {
+  let sim: GitHubSim;
+  let h: Harness;
+  let nodes: SwarmNode[] = [];
+
+  beforeAll(async () => {
+    const manager = await ensureSwarmManager();
+    nodes = await startSwarmNodes({
+      prefix,
+      count: 2,
+      images: [STAND_IN_RUNNER_IMAGE],
+      labels: [{ 'gha-pool': 'big' }, { 'gha-pool': 'big' }],
+    });
+    // Runners on the workers reach the simulator at the manager's address, through their node's network.
+    const port = await freePort();
+    sim = await startGitHubSim({
+      host: '0.0.0.0',
+      port,
+      publicUrl: `http://${manager.address}:${port}`,
+      tokens: { [TOKEN]: { login: 'octo' } },
+    });
+    sim.control.createRepo({ owner: 'octo', name: 'app' });
+    const file = join(mkdtempSync(join(tmpdir(), 'swarm-pools-')), 'pools.yaml');
+    writeFileSync(
+      file,
+      `pools:\n  - name: big\n    labels: [big]\n    runtime: swarm\n    network: host\n    max: 8\n    resources: { memory: 512m, cpus: 0.5 }\n    placement: { constraints: ['node.labels.gha-pool==big', 'node.role==worker'] }\n`,
+    );
+    const runtime = new RoutedRuntime(
+      new DockerRuntime({ pullTimeoutMs: 0 }),
+      new SwarmRuntime({ pullTimeoutMs: 0, watchIntervals: { liveMs: 500, idleMs: 2_000 } }),
+      new Set(['host']),
+    );
+    h = await startHarness(
+      {
+        AUTO_CREATE_RUNNERS: 'true',
+        RUNNER_POOLS_FILE: file,
+        ORCHESTRATOR_ID: orchestratorId,
+        GITHUB_API_URL: `http://127.0.0.1:${port}`,
+      },
+      { sim, runtime },
+    );
+  });
+  afterAll(async () => {
+    await h?.close();
+    await removeSwarmObjectsByLabel('gha-ephemeral.orchestrator', orchestratorId);
+    await removeSwarmNodes(prefix);
+    await sim?.close();
+  });
+
+  const pass = async () => {
+    const auto = h.orchestrator.auto!;
+    return auto.reconciler.reconcile(await auto.poller.poll());
+  };
+
+  it('places a burst on both workers, serves every job, and leaves nothing', async () => {
+    const jobs = Array.from({ length: 6 }, () =>
+      sim.control.queueJob({ repo: 'octo/app', labels: ['self-hosted', 'big'], steps: ['sleep 4'] }),
+    );
+    expect((await pass()).created).toBe(6);
+    const seen = new Set<string>();
+    await waitFor(
+      async () => {
+        for (const node of (await runnerNodes()).values()) seen.add(node);
+        return jobs.every(({ jobId }) => sim.control.getJob(jobId)?.status === 'completed');
+      },
+      { timeoutMs: 120_000, intervalMs: 300, message: 'every job of the burst to complete' },
+    );
+    expect(jobs.map(({ jobId }) => sim.control.getJob(jobId)?.conclusion)).toEqual(Array(6).fill('success'));
+    expect([...seen].sort()).toEqual(nodes.map((node) => node.nodeId).sort());
+    await waitFor(async () => (await ourServices()) === 0, {
+      timeoutMs: 60_000,
+      message: 'every service gone',
+    });
+  }, 180_000);
+
+  it('reaps the runners of a worker that goes down; the next job is served on the other', async () => {
+    const { jobId } = sim.control.queueJob({
+      repo: 'octo/app',
+      labels: ['self-hosted', 'big'],
+      steps: ['sleep 60'],
+    });
+    await pass();
+    await sim.control.waitForJob(jobId, 'in_progress', { timeoutMs: 60_000 });
+    const [nodeId] = [...(await runnerNodes()).values()];
+    const lost = nodes.find((node) => node.nodeId === nodeId)!;
+    const stoppedAt = Date.now();
+    await lost.stop();
+    // Its runner is gone with it: the service is reaped, and GitHub fails the job its runner lost, as it would.
+    await waitFor(async () => (await ourServices()) === 0, {
+      timeoutMs: 90_000,
+      message: 'the lost runner reaped',
+    });
+    console.log(`[swarm] the lost runner was reaped ${Date.now() - stoppedAt} ms after its node went down`);
+    const next = sim.control.queueJob({ repo: 'octo/app', labels: ['self-hosted', 'big'] });
+    await pass();
+    let servedOn: string | undefined;
+    await waitFor(
+      async () => {
+        servedOn ??= [...(await runnerNodes()).values()][0];
+        return sim.control.getJob(next.jobId)?.status === 'completed';
+      },
+      { timeoutMs: 60_000, intervalMs: 300, message: 'the next job served' },
+    );
+    expect(sim.control.getJob(next.jobId)?.conclusion).toBe('success');
+    expect(servedOn).toBe(nodes.find((node) => node !== lost)!.nodeId);
+    await waitFor(async () => (await ourServices()) === 0, { timeoutMs: 60_000, message: 'nothing left' });
+  }, 240_000);
+});
