@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { scopeFromTarget, scopeTarget, type GitHubScope } from '@gha-ephemeral/github';
 import type { Logger } from '@gha-ephemeral/logging';
-import { BoundedMap, writeFileDurably } from '@gha-ephemeral/primitives';
+import { BoundedMap, readJsonFile, writeFileDurably } from '@gha-ephemeral/primitives';
 import { z } from 'zod';
 import { GitHubRunnerDirectory } from './github-runner-directory.js';
 
@@ -86,13 +85,9 @@ export class ScopeJournal {
 
   #load(): void {
     if (this.#file === null) return;
-    let text: string;
-    try {
-      text = readFileSync(this.#file, 'utf8');
-    } catch {
-      return; // none yet
-    }
-    const parsed = JournalFile.safeParse(safeJson(text));
+    const json = readJsonFile(this.#file);
+    if (json === undefined) return; // none yet
+    const parsed = JournalFile.safeParse(json);
     if (!parsed.success) {
       this.#logger.warn({ file: this.#file }, 'the scope journal is unreadable; starting a new one');
       return;
@@ -121,13 +116,5 @@ export class ScopeJournal {
         'cannot keep the scope journal: after a crash, registrations in scopes no runner is listed in may stay until GitHub drops them (a day)',
       );
     }
-  }
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
   }
 }

@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '@gha-ephemeral/logging';
-import { writeFileDurably } from '@gha-ephemeral/primitives';
+import { readJsonFile, writeFileDurably } from '@gha-ephemeral/primitives';
 import { z } from 'zod';
 
 const JournalFile = z.object({ sessions: z.record(z.string(), z.string().min(1).max(100)) });
@@ -47,18 +46,8 @@ export class SessionJournal {
 
   #load(): void {
     if (this.#file === null) return;
-    let text: string;
-    try {
-      text = readFileSync(this.#file, 'utf8');
-    } catch {
-      return; // none yet
-    }
-    let json: unknown = null;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      // Reported below as unreadable.
-    }
+    const json = readJsonFile(this.#file);
+    if (json === undefined) return; // none yet
     const parsed = JournalFile.safeParse(json);
     if (!parsed.success) {
       this.#logger.warn(

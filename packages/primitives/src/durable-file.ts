@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /**
@@ -16,4 +16,22 @@ export function writeFileDurably(file: string, text: string): void {
     closeSync(fd);
   }
   renameSync(temporary, file);
+}
+
+/**
+ * A JSON state file as written by {@link writeFileDurably}: its value, `undefined` when there is no such file (or it
+ * cannot be read), `null` when it holds no JSON (the caller starts afresh and says so).
+ */
+export function readJsonFile(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
+  }
 }
