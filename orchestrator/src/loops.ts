@@ -70,6 +70,8 @@ export function startLoops(options: {
   /** `RUNNER_START_TIMEOUT`: a runner not online by then is stuck. */
   startTimeoutMs: number;
   auto: AutoMode | null;
+  /** Sweeps what the runtime itself may leave (a Swarm's orphaned secrets); how many it removed. */
+  sweepRuntime?: (signal: AbortSignal) => Promise<number>;
   /** Run automatic mode's check loop (default true). */
   autoCheck?: boolean;
 }): Loops {
@@ -109,8 +111,9 @@ export function startLoops(options: {
         ],
         signal,
       });
-      if (result.ended + result.stuck + result.orphans > 0)
-        logger.info({ category: 'MONITOR', ...result }, 'cleaned up runners');
+      const secrets = (await options.sweepRuntime?.(signal)) ?? 0;
+      if (result.ended + result.stuck + result.orphans + secrets > 0)
+        logger.info({ category: 'MONITOR', ...result, secrets }, 'cleaned up runners');
       // Idle runners beyond the queued jobs are removed only on a demand a poll has confirmed.
       if (auto && polled) {
         await auto.reconciler.reconcile(() => auto.book.demand(), { signal, removalsOnly: true });

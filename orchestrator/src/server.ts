@@ -3,6 +3,7 @@ import { webUrlFromApiUrl, type GitHubPort } from '@gha-ephemeral/github';
 import { DockerRuntime, type RunnerRuntime } from '@gha-ephemeral/runtime-docker';
 import { SwarmRuntime } from '@gha-ephemeral/runtime-swarm';
 import { RoutedRuntime } from './fleet/routed-runtime.js';
+import { ownerSelector } from './fleet/container-labels.js';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from '@gha-ephemeral/logging';
 import { buildApp } from './app.js';
@@ -211,6 +212,12 @@ export async function createOrchestrator(
         purgeIntervalSeconds: config.RUNNER_PURGE_INTERVAL,
         startTimeoutMs: config.RUNNER_START_TIMEOUT * 1000,
         auto,
+        ...(runtime instanceof RoutedRuntime
+          ? {
+              sweepRuntime: (signal: AbortSignal) =>
+                runtime.sweepOrphans({ labels: ownerSelector(config.ORCHESTRATOR_ID) }, { signal }),
+            }
+          : {}),
         autoCheck: options.autoCheck ?? true,
       }),
   };

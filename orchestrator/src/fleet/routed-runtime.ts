@@ -16,6 +16,11 @@ export type RuntimeKind = 'docker' | 'swarm';
 /** The label that says which adapter runs a runner (`docker` when absent: every runner made before Swarm). */
 export const RUNTIME_LABEL = 'gha-ephemeral.runtime';
 
+/** The Swarm adapter as this needs it: the port, and its sweep of secrets left without their service. */
+export type SwarmLike = RunnerRuntime & {
+  removeOrphanSecrets?(filter: LabelFilter, opts?: RuntimeCallOptions): Promise<number>;
+};
+
 /** Merges async iterables, yielding each item as it comes; ends when all have ended. */
 async function* merge<T>(sources: AsyncIterable<T>[]): AsyncGenerator<T> {
   const iterators = sources.map((source) => source[Symbol.asyncIterator]());
@@ -43,14 +48,19 @@ async function* merge<T>(sources: AsyncIterable<T>[]): AsyncGenerator<T> {
  */
 export class RoutedRuntime implements RunnerRuntime {
   readonly #docker: RunnerRuntime;
-  readonly #swarm: RunnerRuntime;
+  readonly #swarm: SwarmLike;
   readonly #swarmNetworks: ReadonlySet<string>;
 
   /** `swarmNetworks`: the networks of the pools on the Swarm (overlay networks there). */
-  constructor(docker: RunnerRuntime, swarm: RunnerRuntime, swarmNetworks: ReadonlySet<string>) {
+  constructor(docker: RunnerRuntime, swarm: SwarmLike, swarmNetworks: ReadonlySet<string>) {
     this.#docker = docker;
     this.#swarm = swarm;
     this.#swarmNetworks = swarmNetworks;
+  }
+
+  /** Removes what a Swarm create or remove cut short left (a runner's env secret without its service); how many. */
+  async sweepOrphans(filter: LabelFilter, opts?: RuntimeCallOptions): Promise<number> {
+    return (await this.#swarm.removeOrphanSecrets?.(filter, opts)) ?? 0;
   }
 
   #of(labels: Readonly<Record<string, string>>): RunnerRuntime {

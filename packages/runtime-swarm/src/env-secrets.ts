@@ -19,6 +19,9 @@ export interface EnvSecret {
  * Swarm secrets that hold runners' environments: one per runner, labelled like it plus
  * {@link SECRET_SERVICE_LABEL}, so whatever sweeps runners by label sweeps their secrets too.
  */
+/** How old an env secret without its service must be to be taken for an orphan: far longer than any create. */
+const ORPHAN_AGE_MS = 10 * 60_000;
+
 export class EnvSecrets {
   constructor(private readonly engine: SwarmEngine) {}
 
@@ -54,11 +57,17 @@ export class EnvSecrets {
    * Removes the secrets among those carrying every label whose service is gone (a create or remove cut short).
    * @returns how many it removed.
    */
-  async removeOrphans(labels: Readonly<Record<string, string>>, signal?: AbortSignal): Promise<number> {
+  async removeOrphans(
+    labels: Readonly<Record<string, string>>,
+    signal?: AbortSignal,
+    now: number = Date.now(),
+  ): Promise<number> {
     const orphans: string[] = [];
     for (const secret of await this.list(labels, signal)) {
       const owner = secret.Spec?.Labels?.[SECRET_SERVICE_LABEL];
-      if (owner !== undefined && (await this.engine.inspectService(owner, signal)) === null)
+      // A younger one may belong to a runner being created right now, whose service does not exist yet.
+      const old = now - Date.parse(secret.CreatedAt ?? '') > ORPHAN_AGE_MS;
+      if (owner !== undefined && old && (await this.engine.inspectService(owner, signal)) === null)
         orphans.push(secret.ID);
     }
     await this.removeFor(undefined, orphans, signal);

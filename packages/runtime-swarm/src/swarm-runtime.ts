@@ -254,11 +254,15 @@ export class SwarmRuntime implements RunnerRuntime {
 
   /**
    * Env secrets of runners whose service is gone (a create or remove cut short), among those carrying every
-   * label of `filter`: removed. A reaper calls it with `gha-ephemeral.managed=true`.
+   * label of `filter` and older than ten minutes (a younger one may be a create's under way): removed. A reaper
+   * calls it with its owner's labels; `now` is for tests.
    * @returns how many it removed.
    */
-  async removeOrphanSecrets(filter: LabelFilter, opts: RuntimeCallOptions = {}): Promise<number> {
-    return this.secrets.removeOrphans(filter.labels, opts.signal).catch((error: unknown) => {
+  async removeOrphanSecrets(
+    filter: LabelFilter,
+    opts: RuntimeCallOptions & { now?: number } = {},
+  ): Promise<number> {
+    return this.secrets.removeOrphans(filter.labels, opts.signal, opts.now).catch((error: unknown) => {
       throw this.mapError('remove orphaned secrets', error, noSecrets, opts.signal);
     });
   }

@@ -59,5 +59,7 @@ export interface SwarmNode {
 /** `GET /secrets`. */
 export interface SwarmSecret {
   ID: string;
+  /** RFC 3339. */
+  CreatedAt?: string;
   Spec?: { Name?: string; Labels?: Record<string, string> | null };
 }

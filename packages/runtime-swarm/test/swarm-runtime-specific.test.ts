@@ -155,6 +155,21 @@ describe('SwarmRuntime on a real Swarm', () => {
     }
   });
 
+  it('sweeps a secret whose service is gone, once it is older than any create could be', async () => {
+    const secret = await docker.createSecret({
+      Name: uniqueId('orphan-env'),
+      Labels: labels({ [SECRET_SERVICE_LABEL]: uniqueId('gone') }),
+      Data: Buffer.from('X=1').toString('base64'),
+    });
+    const filter = { labels: labels() };
+    // Young: it may belong to a runner whose service is being created now.
+    expect(await runtime.removeOrphanSecrets(filter)).toBe(0);
+    expect(await runtime.removeOrphanSecrets(filter, { now: Date.now() + 11 * 60_000 })).toBe(1);
+    await expect(docker.getSecret((secret as { id: string }).id).inspect()).rejects.toMatchObject({
+      statusCode: 404,
+    });
+  });
+
   it('refuses privileged runners (an engine sidecar) with a clear runtime.failed, making nothing', async () => {
     const name = uniqueId('dind');
     const error: unknown = await runtime
