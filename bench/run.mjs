@@ -17,6 +17,7 @@ import { formatSoakBench, runSoakBench, soakBenchFailed, soakSettings } from './
 import { chaosBenchFailed, chaosSettings, formatChaosBench, runChaosBench } from './chaos.mjs';
 import { formatWarmBench, runWarmBench, warmBenchFailed, warmSettings } from './warm.mjs';
 import { formatScaleSetBench, runScaleSetBench, scaleSetBenchFailed, scaleSetSettings } from './scaleset.mjs';
+import { formatSwarmBench, runSwarmBench, swarmBenchFailed, swarmSettings } from './swarm.mjs';
 
 const SUITES = {
   discovery: {
@@ -53,6 +54,11 @@ const SUITES = {
     run: () => runScaleSetBench(scaleSetSettings()),
     format: formatScaleSetBench,
     failed: scaleSetBenchFailed,
+  },
+  swarm: {
+    run: () => runSwarmBench(swarmSettings()),
+    format: formatSwarmBench,
+    failed: swarmBenchFailed,
   },
 };
 

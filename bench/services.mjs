@@ -112,12 +112,54 @@ export class DockerStarts {
   #events = [];
   #waiters = [];
   #stream;
+  /** The `docker events` process of {@link DockerStarts.openCli}. */
+  #process = null;
   /** Exit codes by runner name, from die events (a runner that failed at start is no duplicate). */
   #exitCodes = new Map();
 
   static async open(docker) {
     const starts = new DockerStarts();
-    starts.#stream = await docker.getEvents({ filters: { type: ['container'], event: ['start', 'die'] } });
+    starts.#attach(await docker.getEvents({ filters: { type: ['container'], event: ['start', 'die'] } }));
+    return starts;
+  }
+
+  /**
+   * The same, from `docker <args...> events` run as a process: the events of an engine this process has no socket
+   * of, such as a swarm node's in its container (`['exec', '<node>', 'docker']`). Resolves once the process runs;
+   * `close()` kills it.
+   */
+  static async openCli(prefixArgs) {
+    const starts = new DockerStarts();
+    const child = spawn(
+      'docker',
+      [
+        ...prefixArgs,
+        'events',
+        '--format',
+        '{{json .}}',
+        '--filter',
+        'type=container',
+        '--filter',
+        'event=start',
+        '--filter',
+        'event=die',
+      ],
+      { stdio: ['ignore', 'pipe', 'ignore'] },
+    );
+    await new Promise((resolve, reject) => {
+      child.once('spawn', resolve);
+      child.once('error', reject);
+    });
+    starts.#attach(child.stdout);
+    starts.#process = child;
+    // The CLI subscribes a moment after it starts: events before that would be missed.
+    await sleep(1000);
+    return starts;
+  }
+
+  #attach(stream) {
+    const starts = this;
+    starts.#stream = stream;
     let buffered = '';
     starts.#stream.on('data', (chunk) => {
       buffered += chunk.toString();
@@ -128,7 +170,6 @@ export class DockerStarts {
         if (line.trim() !== '') starts.#add(JSON.parse(line));
       }
     });
-    return starts;
   }
 
   #add(raw) {
@@ -179,6 +220,7 @@ export class DockerStarts {
 
   close() {
     this.#stream?.destroy();
+    if (this.#process !== null && this.#process.exitCode === null) this.#process.kill('SIGKILL');
   }
 }
 
