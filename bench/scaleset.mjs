@@ -38,6 +38,7 @@ import {
   STAND_IN_IMAGE,
 } from './services.mjs';
 import { rawRuns, runDocker } from './webhook.mjs';
+import { ms, ratio, table } from './report.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const GITHUB_TOKEN = `ghp_${'sc4l'.repeat(9)}`;
@@ -547,18 +548,6 @@ export async function runScaleSetBench(settings = scaleSetSettings()) {
     for (const id of rawLeft.split(/\s+/).filter(Boolean))
       await runDocker(['rm', '-f', id]).catch(() => null);
   }
-}
-
-const ms = (value) =>
-  value === undefined || value === null ? 'n/a' : Math.round(value).toLocaleString('en-US');
-const ratio = (a, b) => (b > 0 ? `${(a / b).toFixed(2)}×` : 'n/a');
-
-function table(rows) {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
-  const line = (row) =>
-    `| ${row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join(' | ')} |`;
-  const rule = `|${widths.map((w, c) => (c === 0 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
-  return [line(rows[0]), rule, ...rows.slice(1).map(line)].join('\n');
 }
 
 /** The goals of the issue, each with its number and whether it was met. */

@@ -37,6 +37,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DockerStarts, envInt, loadStackModules, STAND_IN_IMAGE } from './services.mjs';
 import { rawRuns, runDocker } from './webhook.mjs';
+import { ms, ratio, table } from './report.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const GITHUB_TOKEN = `ghp_${'sw4r'.repeat(9)}`;
@@ -467,18 +468,6 @@ async function nodesOfRunners(docker, orchestratorId) {
   const byNode = {};
   for (const task of tasks) if (task.NodeID) byNode[task.NodeID] = (byNode[task.NodeID] ?? 0) + 1;
   return byNode;
-}
-
-const ms = (value) =>
-  value === undefined || value === null ? 'n/a' : Math.round(value).toLocaleString('en-US');
-const ratio = (a, b) => (b > 0 ? `${(a / b).toFixed(2)}×` : 'n/a');
-
-function table(rows) {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
-  const line = (row) =>
-    `| ${row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join(' | ')} |`;
-  const rule = `|${widths.map((w, c) => (c === 0 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
-  return [line(rows[0]), rule, ...rows.slice(1).map(line)].join('\n');
 }
 
 /** The goal of the issue: all running within 1.3× the Swarm floor. */

@@ -30,6 +30,7 @@ import {
   WEBHOOK_SECRET,
   STAND_IN_IMAGE,
 } from './services.mjs';
+import { ratio, table } from './report.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const GITHUB_TOKEN = `ghp_${'w3bh'.repeat(9)}`;
@@ -291,15 +292,6 @@ export async function runWebhookBench(settings = webhookSettings()) {
 }
 
 const ms = (value) => (value === undefined || value === null ? 'n/a' : `${Math.round(value)}`);
-const ratio = (a, b) => (b > 0 ? `${(a / b).toFixed(2)}×` : 'n/a');
-
-function table(rows) {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
-  const line = (row) =>
-    `| ${row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join(' | ')} |`;
-  const rule = `|${widths.map((w, c) => (c === 0 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
-  return [line(rows[0]), rule, ...rows.slice(1).map(line)].join('\n');
-}
 
 function formatPreset(result, settings) {
   const { single, burst } = result;
