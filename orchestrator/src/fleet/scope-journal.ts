@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { scopeFromTarget, scopeTarget, type GitHubScope } from '@gha-ephemeral/github';
 import type { Logger } from '@gha-ephemeral/logging';
-import { BoundedMap, readJsonFile, writeFileDurably } from '@gha-ephemeral/primitives';
+import { BoundedMap, StateFile } from '@gha-ephemeral/primitives';
 import { z } from 'zod';
 import { GitHubRunnerDirectory } from './github-runner-directory.js';
 
@@ -41,11 +41,10 @@ interface Entry {
  * container leaves the registration behind in manual mode, where nothing else names that scope again.
  */
 export class ScopeJournal {
-  readonly #file: string | null;
+  readonly #file: StateFile;
   readonly #logger: Logger;
   readonly #now: () => number;
   readonly #entries = new BoundedMap<string, Entry>(KEPT);
-  #writeFailed = false;
   /** True until the scopes read back from the file have been handed out once. */
   #restored = true;
   /** The keys of the scopes this process registered runners in (bounded like the entries). */
@@ -53,8 +52,14 @@ export class ScopeJournal {
 
   /** `stateDir` null keeps the scopes in memory only. One file per id: installs sharing a directory stay apart. */
   constructor(stateDir: string | null, orchestratorId: string, logger: Logger, now: () => number = Date.now) {
-    this.#file = stateDir === null ? null : join(stateDir, scopeJournalFile(orchestratorId));
     this.#logger = logger;
+    const file = stateDir === null ? null : join(stateDir, scopeJournalFile(orchestratorId));
+    this.#file = new StateFile(file, (error, path) =>
+      logger.warn(
+        { err: error, file: path },
+        'cannot keep the scope journal: after a crash, registrations in scopes no runner is listed in may stay until GitHub drops them (a day)',
+      ),
+    );
     this.#now = now;
     this.#load();
   }
@@ -84,12 +89,11 @@ export class ScopeJournal {
   }
 
   #load(): void {
-    if (this.#file === null) return;
-    const json = readJsonFile(this.#file);
+    const json = this.#file.read();
     if (json === undefined) return; // none yet
     const parsed = JournalFile.safeParse(json);
     if (!parsed.success) {
-      this.#logger.warn({ file: this.#file }, 'the scope journal is unreadable; starting a new one');
+      this.#logger.warn({}, 'the scope journal is unreadable; starting a new one');
       return;
     }
     for (const { kind, target, lastUsedMs } of parsed.data.scopes) {
@@ -100,21 +104,10 @@ export class ScopeJournal {
 
   /** Writes the whole journal through a temporary file and a rename, so a crash never leaves half a file. */
   #write(): void {
-    if (this.#file === null) return;
     const since = this.#now() - KEPT_FOR_MS;
     const scopes = [...this.#entries.values()]
       .filter((entry) => entry.lastUsedMs >= since)
       .map(({ scope, lastUsedMs }) => ({ kind: scope.kind, target: scopeTarget(scope), lastUsedMs }));
-    try {
-      writeFileDurably(this.#file, JSON.stringify({ scopes }));
-      this.#writeFailed = false;
-    } catch (error) {
-      if (this.#writeFailed) return;
-      this.#writeFailed = true;
-      this.#logger.warn(
-        { err: error, file: this.#file },
-        'cannot keep the scope journal: after a crash, registrations in scopes no runner is listed in may stay until GitHub drops them (a day)',
-      );
-    }
+    this.#file.write({ scopes });
   }
 }

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Logger } from '@gha-ephemeral/logging';
-import { readJsonFile, writeFileDurably } from '@gha-ephemeral/primitives';
+import { StateFile } from '@gha-ephemeral/primitives';
 import { z } from 'zod';
 
 const JournalFile = z.object({ sessions: z.record(z.string(), z.string().min(1).max(100)) });
@@ -16,15 +16,20 @@ export function sessionJournalFile(orchestratorId: string): string {
  * (a second session meets 409 until then). One entry per scale-set pool: it never grows beyond the pool file.
  */
 export class SessionJournal {
-  readonly #file: string | null;
+  readonly #file: StateFile;
   readonly #logger: Logger;
   readonly #sessions = new Map<string, string>();
-  #writeFailed = false;
 
   /** `stateDir` null keeps the sessions in memory only (a crash then waits for GitHub to expire them). */
   constructor(stateDir: string | null, orchestratorId: string, logger: Logger) {
-    this.#file = stateDir === null ? null : join(stateDir, sessionJournalFile(orchestratorId));
     this.#logger = logger;
+    const file = stateDir === null ? null : join(stateDir, sessionJournalFile(orchestratorId));
+    this.#file = new StateFile(file, (error, path) =>
+      logger.warn(
+        { err: error, file: path },
+        'cannot keep the scale-set session journal: after a crash, a listener waits for GitHub to expire its old session',
+      ),
+    );
     this.#load();
   }
 
@@ -45,32 +50,17 @@ export class SessionJournal {
   }
 
   #load(): void {
-    if (this.#file === null) return;
-    const json = readJsonFile(this.#file);
+    const json = this.#file.read();
     if (json === undefined) return; // none yet
     const parsed = JournalFile.safeParse(json);
     if (!parsed.success) {
-      this.#logger.warn(
-        { file: this.#file },
-        'the scale-set session journal is unreadable; starting a new one',
-      );
+      this.#logger.warn({}, 'the scale-set session journal is unreadable; starting a new one');
       return;
     }
     for (const [id, session] of Object.entries(parsed.data.sessions)) this.#sessions.set(id, session);
   }
 
   #write(): void {
-    if (this.#file === null) return;
-    try {
-      writeFileDurably(this.#file, JSON.stringify({ sessions: Object.fromEntries(this.#sessions) }));
-      this.#writeFailed = false;
-    } catch (error) {
-      if (this.#writeFailed) return;
-      this.#writeFailed = true;
-      this.#logger.warn(
-        { err: error, file: this.#file },
-        'cannot keep the scale-set session journal: after a crash, a listener waits for GitHub to expire its old session',
-      );
-    }
+    this.#file.write({ sessions: Object.fromEntries(this.#sessions) });
   }
 }

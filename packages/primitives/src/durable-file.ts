@@ -35,3 +35,36 @@ export function readJsonFile(file: string): unknown {
     return null;
   }
 }
+
+/**
+ * A JSON state file kept across restarts: read once, written whole and durably. A write that fails is reported to
+ * `onFailure` once per streak of failures (a full disk must not flood the log), and the process goes on without it.
+ * `file` null keeps nothing (memory only).
+ */
+export class StateFile {
+  readonly #file: string | null;
+  readonly #onFailure: (error: unknown, file: string) => void;
+  #failing = false;
+
+  constructor(file: string | null, onFailure: (error: unknown, file: string) => void) {
+    this.#file = file;
+    this.#onFailure = onFailure;
+  }
+
+  /** The file's value; `undefined` when there is none (or no file is kept), `null` when it holds no JSON. */
+  read(): unknown {
+    return this.#file === null ? undefined : readJsonFile(this.#file);
+  }
+
+  /** Writes `value` as JSON through {@link writeFileDurably}. Never throws. */
+  write(value: unknown): void {
+    if (this.#file === null) return;
+    try {
+      writeFileDurably(this.#file, JSON.stringify(value));
+      this.#failing = false;
+    } catch (error) {
+      if (!this.#failing) this.#onFailure(error, this.#file);
+      this.#failing = true;
+    }
+  }
+}

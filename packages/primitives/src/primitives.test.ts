@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelayMs, BoundedMap, KeyedBackoff, TaskPool } from './index.js';
+import { backoffDelayMs, BoundedMap, KeyedBackoff, StateFile, TaskPool } from './index.js';
 
 describe('BoundedMap', () => {
   it('drops the oldest entry past its limit, and a key set again counts as new', () => {
@@ -72,5 +72,29 @@ describe('backoff', () => {
     const backoff = new KeyedBackoff<number>({ baseMs: 1, maxMs: 1, limit: 3 });
     for (let key = 0; key < 10; key++) backoff.fail(key);
     expect([...backoff.entries()].map(([key]) => key)).toEqual([7, 8, 9]);
+  });
+});
+
+describe('StateFile', () => {
+  it('writes and reads back, and reports a streak of failed writes once', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'state-'));
+    const failures: string[] = [];
+    const good = new StateFile(join(dir, 'a.json'), (_error, file) => failures.push(file));
+    expect(good.read()).toBeUndefined();
+    good.write({ n: 1 });
+    expect(good.read()).toEqual({ n: 1 });
+    writeFileSync(join(dir, 'broken.json'), '{not json');
+    expect(new StateFile(join(dir, 'broken.json'), () => {}).read()).toBeNull();
+    // A directory where the file should be: every write fails, and is said once.
+    const blocked = join(dir, 'blocked');
+    writeFileSync(blocked, 'a file, not a directory');
+    const bad = new StateFile(join(blocked, 'b.json'), (_error, file) => failures.push(file));
+    bad.write({});
+    bad.write({});
+    expect(failures).toEqual([join(blocked, 'b.json')]);
+    expect(new StateFile(null, () => {}).read()).toBeUndefined();
   });
 });
