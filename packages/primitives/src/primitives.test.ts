@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { backoffDelayMs, BoundedMap, KeyedBackoff, StateFile, TaskPool } from './index.js';
 
@@ -76,10 +79,7 @@ describe('backoff', () => {
 });
 
 describe('StateFile', () => {
-  it('writes and reads back, and reports a streak of failed writes once', async () => {
-    const { mkdtempSync, writeFileSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
+  it('writes and reads back, and reports a streak of failed writes once', () => {
     const dir = mkdtempSync(join(tmpdir(), 'state-'));
     const failures: string[] = [];
     const good = new StateFile(join(dir, 'a.json'), (_error, file) => failures.push(file));
