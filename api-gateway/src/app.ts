@@ -18,6 +18,7 @@ import { registerHttpMetrics } from './metrics/http-metrics.js';
 import { metricsRoutes } from './metrics/metrics-routes.js';
 import { healthRoutes } from './routes/health.js';
 import { runnerRoutes } from './routes/runners.js';
+import { activityRoutes, gatewayEventStreams } from './routes/activity.js';
 import type { OrchestratorPort } from './upstream/orchestrator-client.js';
 import { OrchestratorHealthView } from './upstream/orchestrator-health.js';
 import { WebhookForwarder } from './webhooks/forwarder.js';
@@ -129,6 +130,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     rateLimit: healthRateLimit(deps.rateLimit),
   });
   await app.register(runnerRoutes, { orchestrator: deps.orchestrator });
+  const streams = gatewayEventStreams();
+  await app.register(activityRoutes, { orchestrator: deps.orchestrator, streams });
+  // Open event streams end first, with a last event saying why: the server's close would wait for them forever.
+  app.addHook('preClose', async () => streams.closeAll('bye', { type: 'bye', reason: 'shutdown' }));
   await app.register(webhookRoutes, { secret: deps.webhookSecret ?? null, forwarder, metrics, now });
   await app.register(metricsRoutes, { metrics });
   await app.register(docsRoutes, { document: buildOpenApiDocument({ version: deps.version }) });

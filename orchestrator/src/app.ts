@@ -8,6 +8,8 @@ import type { HealthCheck } from './health.js';
 import { healthRoutes } from './http/health-routes.js';
 import { jobEventRoutes } from './http/job-event-routes.js';
 import { poolRoutes } from './http/pool-routes.js';
+import { activityRoutes } from './http/activity-routes.js';
+import type { Activity } from './activity/compose-activity.js';
 import { runnerRoutes } from './http/runner-routes.js';
 import type { JobEvents } from './signals/job-events.js';
 import type { RepositoryVisibility } from './fleet/repository-visibility.js';
@@ -28,6 +30,10 @@ export interface AppDeps {
   apiToken: string | null;
   /** Served at `GET /metrics` (without the API token) when given. */
   metrics?: OrchestratorMetrics;
+  /** The recent jobs and the dashboard's feed (`GET /api/v1/jobs`, `GET /api/v1/events`). */
+  activity: Pick<Activity, 'jobs' | 'feed'>;
+  /** What the last pass planned each pool to have; null without automatic mode. */
+  desired: () => ReadonlyMap<string, number> | null;
 }
 
 /** Largest request body accepted (a create request is a few hundred bytes). */
@@ -83,7 +89,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     start: deps.startRunners,
     visibility: deps.visibility,
   });
-  await app.register(poolRoutes, { runners: deps.runners });
+  await app.register(poolRoutes, { runners: deps.runners, desired: deps.desired });
+  await app.register(activityRoutes, deps.activity);
+  // Open event streams end first: the server's close would otherwise wait for them forever.
+  app.addHook('preClose', async () => deps.activity.feed.close());
   await app.register(jobEventRoutes, { events: deps.events });
   if (deps.metrics) await app.register(metricsRoutes, { metrics: deps.metrics });
   return app;

@@ -6,6 +6,7 @@ import { JobPoller } from './signals/job-poller.js';
 import { toPlanPool } from './pools/pool.js';
 import { Reconciler } from './control/reconciler.js';
 import type { RunnerGate } from './control/runner-gate.js';
+import type { PassActivity } from './control/pass-activity.js';
 import type { ScaleSetParts } from './scale-sets.js';
 import type { OrchestratorConfig } from './config.js';
 import type { AutoMode } from './loops.js';
@@ -24,6 +25,8 @@ export function createAutoMode(options: {
   nextPollDelayMs?: (baseMs: number) => number;
   /** The scale-set parts, when some pools are scale sets. */
   scaleSets?: ScaleSetParts | null;
+  /** Told what each pass made of the queued jobs (the dashboard's recent jobs). */
+  activity?: PassActivity;
 }): AutoMode {
   const { config, github, runners, logger } = options;
   const poller = new JobPoller({
@@ -45,6 +48,7 @@ export function createAutoMode(options: {
     pools: config.pools.map(toPlanPool),
     gate: options.gate,
     ...(options.scaleSets ? { scaleSets: options.scaleSets.demand } : {}),
+    ...(options.activity ? { activity: options.activity } : {}),
     limits: {
       startTimeoutMs: config.RUNNER_START_TIMEOUT * 1000,
       idleTimeoutMs: config.RUNNER_IDLE_TIMEOUT * 1000,

@@ -21,6 +21,8 @@ import { composeFleet } from './fleet/compose-fleet.js';
 import { RunnerGate } from './control/runner-gate.js';
 import { startRequestedRunners } from './control/requested-runners.js';
 import { composeScaleSets } from './scale-sets.js';
+import { composeActivity } from './activity/compose-activity.js';
+import { summarizePools } from './pools/pool-summary.js';
 import type { ScaleSetDemand } from './signals/scale-set-demand.js';
 import { OrchestratorMetrics } from './metrics/orchestrator-metrics.js';
 import { startupWarnings } from './startup-warnings.js';
@@ -134,7 +136,16 @@ export async function createOrchestrator(
     logger: logger.child({ component: 'visibility' }),
   });
   for (const warning of startupWarnings(config)) logger.warn({ category: 'WARNING' }, warning);
-  const auto = config.AUTO_CREATE_RUNNERS
+  let auto: AutoMode | null = null;
+  const desired = () => auto?.reconciler.desiredByPool() ?? null;
+  const activity = composeActivity({
+    runners,
+    pools: (listed) => summarizePools(config.pools, listed, desired()),
+    health: () => health.check(),
+    github,
+    logger: logger.child({ component: 'dashboard' }),
+  });
+  auto = config.AUTO_CREATE_RUNNERS
     ? createAutoMode({
         config,
         github,
@@ -142,6 +153,7 @@ export async function createOrchestrator(
         gate,
         visibility,
         scaleSets,
+        activity: activity.pass,
         logger: logger.child({ component: 'auto' }),
         nextPollDelayMs: (base) => github.suggestedPollDelayMs(base),
       })
@@ -166,6 +178,7 @@ export async function createOrchestrator(
     mode: config.DISCOVERY_MODE,
     organizations: config.GITHUB_ORGANIZATION,
     onHandled: (action, outcome) => metrics.jobEventHandled(action, outcome),
+    activity: activity.webhooks,
   });
   // Gauges collected at the same moment share one listing (never an older one: a scrape shows the fleet now).
   let listing: Promise<Runner[]> | null = null;
@@ -177,7 +190,7 @@ export async function createOrchestrator(
   metrics.pools.attach({
     pools: config.pools,
     runners: listForScrape,
-    desired: () => auto?.reconciler.desiredByPool() ?? new Map(),
+    desired: () => desired() ?? new Map(),
   });
   metrics.attach({
     github,
@@ -194,6 +207,8 @@ export async function createOrchestrator(
     health,
     events,
     apiToken: config.ORCHESTRATOR_API_TOKEN ?? null,
+    activity,
+    desired,
   });
   return {
     app,

@@ -33,6 +33,8 @@ describe('the OpenAPI document', () => {
         'GET /api/v1/pools',
         'GET /api/v1/runners/{id}',
         'DELETE /api/v1/runners/{id}',
+        'GET /api/v1/jobs',
+        'GET /api/v1/events',
       ].sort(),
     );
     expect(document.security).toEqual([{ apiKey: [] }]);

@@ -30,6 +30,10 @@ export function buildOpenApiDocument(options: { version: string }): Record<strin
         name: 'webhooks',
         description: "GitHub's workflow_job deliveries: a runner the moment a job is queued.",
       },
+      {
+        name: 'dashboard',
+        description: 'Recent jobs and the live event stream behind the dashboard at `/ui`; public for scripts.',
+      },
       { name: 'health', description: 'Liveness of the gateway and the orchestrator behind it, and metrics.' },
     ],
     security: [{ apiKey: [] }],

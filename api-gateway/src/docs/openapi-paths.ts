@@ -1,3 +1,4 @@
+import { activityPaths } from './openapi-activity-paths.js';
 import { runnerIdSchema } from './openapi-schemas.js';
 
 type Json = Record<string, unknown>;
@@ -58,7 +59,7 @@ export function errorResponses(): Json {
       '`upstream.bad_response`, `upstream.unauthorized` (gateway and orchestrator disagree on `ORCHESTRATOR_API_TOKEN`), or an error of GitHub or Docker passed on by the orchestrator (`github.*`, `runtime.*`).',
     ),
     Unavailable: error(
-      '`upstream.unavailable`: the orchestrator cannot be reached; or `github.rate_limited`, `runtime.unavailable`.',
+      '`upstream.unavailable`: the orchestrator cannot be reached; or `github.rate_limited`, `runtime.unavailable`; or `events.too_many_streams` (too many event streams are open).',
     ),
     Timeout: error(
       '`upstream.timeout`: the orchestrator did not answer in time. A create may still complete: list the runners.',
@@ -288,5 +289,6 @@ export function paths(): Json {
     '/metrics': { get: metrics() },
     '/runners': { get: listRunners('listRunnersShort', SHORT) },
     '/runners/{id}': { get: getRunner('getRunnerShort', SHORT) },
+    ...activityPaths(),
   };
 }

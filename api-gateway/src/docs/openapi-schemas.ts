@@ -1,11 +1,14 @@
 import {
   CreateRunnersRequest,
   CreateRunnersResponse,
+  DashboardEvent,
   ErrorBody,
   Health,
   OWNER_NAME,
   Pool,
   PoolList,
+  RecentJob,
+  RecentJobList,
   REPOSITORY_NAME,
   RepositoryFullName,
   Runner,
@@ -26,6 +29,9 @@ const NAMED = {
   Health,
   Pool,
   PoolList,
+  RecentJob,
+  RecentJobList,
+  DashboardEvent,
 } as const;
 
 /** `owner/name` as one regular expression: the refinement in the contract has no JSON Schema form of its own. */

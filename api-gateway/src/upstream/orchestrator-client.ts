@@ -27,6 +27,10 @@ export interface UpstreamResponse {
   retryAfter: string | undefined;
 }
 
+/** An event stream the orchestrator opened, or its refusal. */
+export type UpstreamStream =
+  { open: true; body: AsyncIterable<Uint8Array> } | { open: false; response: UpstreamResponse };
+
 /** The gateway's port to the orchestrator. */
 export interface OrchestratorPort {
   /** The orchestrator's origin and base path, for messages. */
@@ -37,6 +41,14 @@ export interface OrchestratorPort {
    * `upstream.unavailable` (not reachable), 502 `upstream.bad_response` (not HTTP, not JSON, too large).
    */
   request(request: UpstreamRequest, options?: { signal?: AbortSignal }): Promise<UpstreamResponse>;
+  /**
+   * Opens a long-lived GET (an event stream): resolves with the open body when the orchestrator answers 200, or
+   * with the whole answer otherwise. The body must go quiet for no longer than `idleTimeoutMs` (heartbeats).
+   */
+  stream(
+    request: Pick<UpstreamRequest, 'path' | 'requestId'> & { idleTimeoutMs: number },
+    options: { signal: AbortSignal },
+  ): Promise<UpstreamStream>;
   /** Closes the pooled connections, waiting for requests in flight. */
   close(): Promise<void>;
 }
@@ -123,6 +135,43 @@ export class OrchestratorClient implements OrchestratorPort {
       // Whatever undici made of an abort, the signal's reason says why: a TimeoutError is a timeout.
       const cause = signal.aborted ? (signal.reason as unknown) : error;
       throw toUpstreamError(cause, { origin: this.url, timeoutMs });
+    }
+  }
+
+  async stream(
+    request: Pick<UpstreamRequest, 'path' | 'requestId'> & { idleTimeoutMs: number },
+    options: { signal: AbortSignal },
+  ): Promise<UpstreamStream> {
+    const timeoutMs = this.#options.readTimeoutMs;
+    const headers: Record<string, string> = { ...this.#headers, accept: 'text/event-stream' };
+    if (request.requestId !== undefined) headers['x-request-id'] = request.requestId;
+    try {
+      const response = await this.#pool.request({
+        method: 'GET',
+        path: `${this.#basePath}${request.path}`,
+        headers,
+        signal: options.signal,
+        headersTimeout: timeoutMs,
+        bodyTimeout: request.idleTimeoutMs,
+      });
+      if (response.statusCode === 200) return { open: true, body: response.body };
+      const text = await response.body.text();
+      const retryAfter = response.headers['retry-after'];
+      return {
+        open: false,
+        response: {
+          statusCode: response.statusCode,
+          text,
+          json: parseJsonBody(text, response.headers['content-type']),
+          retryAfter: typeof retryAfter === 'string' ? retryAfter : undefined,
+        },
+      };
+    } catch (error) {
+      if (error instanceof AppError) throw error;
+      throw toUpstreamError(options.signal.aborted ? (options.signal.reason as unknown) : error, {
+        origin: this.url,
+        timeoutMs,
+      });
     }
   }
 

@@ -1,4 +1,4 @@
-import { WORKFLOW_JOB_LIMITS as LIMITS, WorkflowJobEvent } from '@gha-ephemeral/contract';
+import { WORKFLOW_JOB_LIMITS as LIMITS, webUrl, WorkflowJobEvent } from '@gha-ephemeral/contract';
 import { z } from 'zod';
 
 const text = (max: number, what: string) => z.string().max(max, `${what} is at most ${max} characters`);
@@ -27,6 +27,10 @@ const Payload = z.object({
       .nullish(),
     runner_name: text(LIMITS.runnerName, 'a runner name').nullish(),
     created_at: text(LIMITS.timestamp, 'a timestamp').nullish(),
+    name: z.string().nullish(),
+    workflow_name: z.string().nullish(),
+    html_url: z.string().nullish(),
+    conclusion: z.string().nullish(),
   }),
   repository: z.object({
     full_name: text(MAX_FULL_NAME, 'a repository full name'),
@@ -43,6 +47,9 @@ export type NormalizedWorkflowJob =
   | { kind: 'event'; event: WorkflowJobEvent }
   | { kind: 'ignored'; action: string }
   | { kind: 'invalid'; problem: string };
+
+const clip = (value: string | null | undefined, max: number): string | null =>
+  value === null || value === undefined ? null : value.slice(0, max);
 
 function describe(error: z.ZodError): string {
   return error.issues
@@ -68,6 +75,11 @@ export function normalizeWorkflowJob(payload: unknown, deliveryId: string): Norm
       labels: job.labels ?? [],
       runnerName: job.runner_name ?? null,
       createdAt: job.created_at ?? null,
+      // Names are for people: cut to their bound rather than refused (a long job name is no reason to drop a job).
+      name: clip(job.name, LIMITS.displayName),
+      workflowName: clip(job.workflow_name, LIMITS.displayName),
+      htmlUrl: webUrl(job.html_url),
+      conclusion: clip(job.conclusion, LIMITS.status),
     },
     repository: repository.full_name,
     ...(typeof repository.private === 'boolean' ? { repositoryPrivate: repository.private } : {}),

@@ -1,3 +1,4 @@
+import type { PassActivity } from './pass-activity.js';
 import { isAppError } from '@gha-ephemeral/contract';
 import { scopeTarget } from '@gha-ephemeral/github';
 import type { Logger } from '@gha-ephemeral/logging';
@@ -29,6 +30,7 @@ export interface PlanActionsDeps {
   logger: Logger;
   gate: RunnerGate;
   backoff: CreationBackoff;
+  activity?: PassActivity;
 }
 
 /**
@@ -136,6 +138,9 @@ export class PlanActions {
           );
           result.created += 1;
           runnerName = runner?.id ?? null;
+          if (runnerName !== null && action.jobId !== null) {
+            this.#deps.activity?.runnerStarted(action.jobId, runnerName, action.pool);
+          }
           if (this.#deps.backoff.succeeded(backoffKey(action))) {
             this.#deps.logger.info(
               { category: 'SUCCESS', target: scopeTarget(action.scope) },

@@ -55,10 +55,12 @@ describe('planRunners', () => {
     expect(p).toMatchObject({ deferredJobs: 0, unmatchedJobs: 0 });
   });
 
-  it('starts nothing for a job whose labels the pool lacks', () => {
-    const p = plan([{ scope: repo, jobs: [job(['self-hosted', 'windows']), job(['ubuntu-latest'])] }]);
+  it('starts nothing for a job whose labels the pool lacks, and says why it waits', () => {
+    const windows = job(['self-hosted', 'windows']);
+    const p = plan([{ scope: repo, jobs: [windows, job(['ubuntu-latest'])] }]);
     expect(p.actions).toEqual([]);
     expect(p.unmatchedJobs).toBe(2);
+    expect(p.waits.get(windows.id)).toBe('no pool fits labels [self-hosted, windows]');
   });
 
   it('does not start another runner while the runner for a job is still starting (steady state)', () => {
@@ -126,6 +128,8 @@ describe('planRunners', () => {
     );
     expect(creates(p)).toEqual([expect.objectContaining({ jobId: old.id, scope: repo })]);
     expect(p.deferredJobs).toBe(1);
+    expect(p.waits.get(young.id)).toBe('MAX_RUNNERS (2) reached');
+    expect(p.waits.has(old.id)).toBe(false);
   });
 
   it('removes runners that never came online within the start timeout', () => {
@@ -230,5 +234,6 @@ describe('planRunners with pools and warm runners', () => {
       ['warm', null],
     ]);
     expect(p.deferredJobs).toBe(1);
+    expect(p.waits.get(jobs[1]!.id)).toBe('pool small at max 1');
   });
 });

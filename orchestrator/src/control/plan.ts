@@ -30,6 +30,8 @@ export interface Plan {
   unmatchedJobs: number;
   /** Jobs polls or webhooks saw that a scale set serves: GitHub assigns them to it, they are not counted here. */
   scaleSetJobs: number;
+  /** By job id: why a queued job gets no runner this pass, in words for people (the dashboard). */
+  waits: ReadonlyMap<number, string>;
 }
 
 export { fittingPool, labelsMatch, planKey, type PlanPool } from './pool-fit.js';
@@ -53,6 +55,7 @@ function assignJobs(demand: readonly ScopeDemand[], pools: readonly PlanPool[]) 
   };
   let unmatched = 0;
   let scaleSetJobs = 0;
+  const waits = new Map<number, string>();
   const scaleSets = pools.filter((pool) => pool.scaleSet === true);
   for (const { scope, jobs } of demand) {
     for (const job of jobs) {
@@ -62,14 +65,16 @@ function assignJobs(demand: readonly ScopeDemand[], pools: readonly PlanPool[]) 
         continue;
       }
       const pool = fittingPool(pools, job);
-      if (pool === null) unmatched += 1;
-      else entry(pool, pool.scope ?? scope).jobs.push(job);
+      if (pool === null) {
+        unmatched += 1;
+        waits.set(job.id, `no pool fits labels [${job.labels.join(', ')}]`);
+      } else entry(pool, pool.scope ?? scope).jobs.push(job);
     }
   }
   for (const pool of pools) {
     if (pool.minIdle > 0 && pool.scope !== null && pool.scaleSet !== true) entry(pool, pool.scope);
   }
-  return { entries: [...byKey.values()], unmatched, scaleSetJobs };
+  return { entries: [...byKey.values()], unmatched, scaleSetJobs, waits };
 }
 
 const isLive = (runner: ObservedRunner) => runner.state !== 'exited';
@@ -163,7 +168,7 @@ export function planRunners(input: {
   const live = input.runners.filter(isLive);
   const removed = new Set<string>();
   const actions: PlanAction[] = stuckRunners(live, input, removed);
-  const { entries, unmatched, scaleSetJobs } = assignJobs(input.demand, input.pools);
+  const { entries, unmatched, scaleSetJobs, waits } = assignJobs(input.demand, input.pools);
   const byKey = new Map<string, ObservedRunner[]>();
   for (const runner of live) {
     const key = planKey(runner.pool, runner.scopeKey);
@@ -191,7 +196,8 @@ export function planRunners(input: {
     limits.maxRunners,
   );
   actions.push(...capped.creates);
-  return { actions, deferredJobs: capped.deferred, unmatchedJobs: unmatched, scaleSetJobs };
+  for (const [jobId, reason] of capped.waits) waits.set(jobId, reason);
+  return { actions, deferredJobs: capped.deferred, unmatchedJobs: unmatched, scaleSetJobs, waits };
 }
 
 /**
@@ -246,15 +252,25 @@ function withinCaps(
   wants: Want[],
   kept: readonly ObservedRunner[],
   maxRunners: number,
-): { creates: PlanAction[]; deferred: number } {
+): { creates: PlanAction[]; deferred: number; waits: Map<number, string> } {
   let free = Math.max(0, maxRunners - kept.length);
   const perPool = new Map<string, number>();
   for (const runner of kept) perPool.set(runner.pool, (perPool.get(runner.pool) ?? 0) + 1);
   const creates: PlanAction[] = [];
   let deferred = 0;
+  const waits = new Map<number, string>();
   for (const want of wants.sort(byAge)) {
     const count = perPool.get(want.pool.name) ?? 0;
     if (free === 0 || count >= want.pool.max) {
+      if (want.jobId !== null) {
+        const atPoolMax = count >= want.pool.max;
+        waits.set(
+          want.jobId,
+          atPoolMax
+            ? `pool ${want.pool.name} at max ${want.pool.max}`
+            : `MAX_RUNNERS (${maxRunners}) reached`,
+        );
+      }
       // A scale set's runner stands for a job GitHub assigned: it waits as much as a queued one.
       if (want.jobId !== null || want.pool.scaleSet === true) deferred += 1;
       continue;
@@ -264,5 +280,5 @@ function withinCaps(
     const reason = want.jobId !== null ? 'queued job' : want.pool.scaleSet ? 'scale set' : 'warm runner';
     creates.push({ kind: 'create', scope: want.scope, pool: want.pool.name, jobId: want.jobId, reason });
   }
-  return { creates, deferred };
+  return { creates, deferred, waits };
 }

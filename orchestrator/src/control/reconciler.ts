@@ -1,3 +1,4 @@
+import { reportPlanned, type PassActivity } from './pass-activity.js';
 import type { Runner } from '@gha-ephemeral/contract';
 import type { GitHubPort, GitHubScope } from '@gha-ephemeral/github';
 import type { Logger } from '@gha-ephemeral/logging';
@@ -43,6 +44,8 @@ export interface ReconcilerDeps {
   jobReports?: JobReports;
   /** What GitHub said each scale-set pool needs (the scale-set listeners' demand). */
   scaleSets?: { plans(): ReadonlyMap<string, ScaleSetPlan> };
+  /** Told what each pass made of the queued jobs (the dashboard's recent jobs). */
+  activity?: PassActivity;
   now?: () => number;
 }
 
@@ -158,6 +161,7 @@ export class Reconciler {
       logger: deps.logger,
       gate: deps.gate,
       backoff: this.backoff,
+      ...(deps.activity ? { activity: deps.activity } : {}),
     });
   }
 
@@ -291,6 +295,7 @@ export class Reconciler {
       ? []
       : plan.actions.filter((action): action is CreateAction => action.kind === 'create');
     const creations = planned.filter((action) => !this.backoff.waiting(backoffKey(action)));
+    reportPlanned(this.#deps.activity, demand, plan, this.backoff, observed);
     const keys = this.#creations.begin(creations);
     const started = creations.map((action, index) => ({ action, key: keys[index]! }));
     options.onPlanned?.();

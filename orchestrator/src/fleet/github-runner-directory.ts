@@ -27,11 +27,11 @@ export class GitHubRunnerDirectory {
     return `${scope.kind}:${scopeTarget(scope).toLowerCase()}`;
   }
 
-  /** The scope's runners, at most `ttlMs` old. */
-  list(scope: GitHubScope, signal?: AbortSignal): Promise<GitHubRunner[]> {
+  /** The scope's runners, at most `ttlMs` old (or `maxAgeMs`, for readers content with older ones). */
+  list(scope: GitHubScope, signal?: AbortSignal, maxAgeMs = this.#ttlMs): Promise<GitHubRunner[]> {
     const key = GitHubRunnerDirectory.key(scope);
     const entry = this.#entries.get(key);
-    if (entry && this.#now() - entry.at < this.#ttlMs) return entry.runners;
+    if (entry && this.#now() - entry.at < maxAgeMs) return entry.runners;
     const runners = this.#github.listRunners(scope, { signal });
     const fresh: Entry = { at: this.#now(), runners };
     this.#entries.set(key, fresh);

@@ -23,13 +23,14 @@ async function registrations(
   directory: GitHubRunnerDirectory,
   logger: Logger,
   signal?: AbortSignal,
+  maxAgeMs?: number,
 ): Promise<{ byName: Map<string, GitHubRunner>; failed: Set<string> }> {
   const byName = new Map<string, GitHubRunner>();
   const failed = new Set<string>();
   await Promise.all(
     scopes.map(async (scope) => {
       try {
-        for (const runner of await directory.list(scope, signal)) byName.set(runner.name, runner);
+        for (const runner of await directory.list(scope, signal, maxAgeMs)) byName.set(runner.name, runner);
       } catch (error) {
         failed.add(GitHubRunnerDirectory.key(scope));
         // Docker still says which runners exist; only their GitHub status is missing.
@@ -46,6 +47,8 @@ export async function listRunnerViews(
   directory: GitHubRunnerDirectory,
   logger: Logger,
   signal?: AbortSignal,
+  /** How old GitHub's lists may be (the dashboard's frequent looks settle for older ones). */
+  maxGitHubAgeMs?: number,
 ): Promise<RunnerListing[]> {
   const records = containers.flatMap((container) => {
     const record = decodeRunnerLabels(container.labels);
@@ -56,7 +59,13 @@ export async function listRunnerViews(
     const scope = scopeFromTarget(record.scope, record.target);
     scopes.set(GitHubRunnerDirectory.key(scope), scope);
   }
-  const { byName, failed } = await registrations([...scopes.values()], directory, logger, signal);
+  const { byName, failed } = await registrations(
+    [...scopes.values()],
+    directory,
+    logger,
+    signal,
+    maxGitHubAgeMs,
+  );
   return records
     .map(({ container, record }) => {
       const scope = scopeFromTarget(record.scope, record.target);

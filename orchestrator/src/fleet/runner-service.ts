@@ -217,9 +217,12 @@ export class RunnerService {
     }
   }
 
-  /** Every runner of this orchestrator, oldest first. */
-  async list(signal?: AbortSignal): Promise<Runner[]> {
-    return (await this.#views(await this.containers(signal), signal)).map((view) => view.runner);
+  /** Every runner of this orchestrator, oldest first; GitHub's part at most `maxGitHubAgeMs` old when given. */
+  async list(signal?: AbortSignal, maxGitHubAgeMs?: number): Promise<Runner[]> {
+    const containers = await this.containers(signal);
+    return (
+      await listRunnerViews(containers, this.#directory, this.#deps.logger, signal, maxGitHubAgeMs)
+    ).map((view) => view.runner);
   }
 
   /** Every runner of this orchestrator as the control loop sees it: Docker's record joined with GitHub's. */

@@ -10,6 +10,10 @@ export interface QueuedJob {
   labels: readonly string[];
   /** ISO 8601; older jobs are served first when capacity is short. */
   createdAt: string;
+  /** For people (the dashboard), when GitHub said: the job's and workflow's names, and its page. */
+  name?: string | null;
+  workflow?: string | null;
+  url?: string | null;
 }
 
 /** The queued jobs of one runner scope (a repository, or an organization in organization mode). */

@@ -34,6 +34,10 @@ export interface DiscoveredJob {
   status: string;
   labels: string[];
   createdAt: string | null;
+  /** For people (the dashboard): the job's and workflow's names and its page, when GitHub says. */
+  name?: string | null;
+  workflowName?: string | null;
+  htmlUrl?: string | null;
 }
 
 /** Options of the listing calls, with an optional progress report per page. */

@@ -1,3 +1,4 @@
+import type { QueuedJob } from './demand.js';
 import type { WorkflowJobEvent } from '@gha-ephemeral/contract';
 import { BoundedMap } from '@gha-ephemeral/primitives';
 import type { GitHubScope } from '@gha-ephemeral/github';
@@ -32,6 +33,16 @@ export interface JobEventsDeps {
   organizations: readonly string[];
   /** Told of every event and what became of it (metrics). */
   onHandled?: (action: WorkflowJobEvent['action'], outcome: JobEventOutcome) => void;
+  /** Told of each job's steps as GitHub reports them (the dashboard's recent jobs). */
+  activity?: JobActivity;
+}
+
+/** What the webhook signal tells of jobs, for people: the dashboard's recent jobs. */
+export interface JobActivity {
+  /** A job queued; `waitReason` when we will not serve it (no pool fits). */
+  queued(job: QueuedJob, waitReason: string | null): void;
+  taken(jobId: number, runner: string | null): void;
+  completed(jobId: number, conclusion: string | null): void;
 }
 
 /**
@@ -138,21 +149,23 @@ export class JobEvents {
             null
         ) {
           log.debug({ labels: event.job.labels }, 'queued job fits no pool');
+          if (reconciler !== null) {
+            this.#deps.activity?.queued(
+              queuedJob(event),
+              `no pool fits labels [${event.job.labels.join(', ')}]`,
+            );
+          }
           return 'ignored';
         }
         if (!(await this.#allowed(event, signal))) return 'refused';
-        book.add(scope, {
-          id: event.job.id,
-          runId: event.job.runId,
-          repository: event.repository,
-          labels: event.job.labels,
-          createdAt: event.job.createdAt ?? new Date().toISOString(),
-        });
+        book.add(scope, queuedJob(event));
+        this.#deps.activity?.queued(queuedJob(event), null);
         log.info({ category: 'MONITOR', labels: event.job.labels }, 'job queued');
         this.#nudge(reconciler, log, signal);
         return 'queued';
       }
       case 'in_progress':
+        this.#deps.activity?.taken(event.job.id, event.job.runnerName);
         if (event.job.runnerName) book.started(event.job.id, event.job.runnerName);
         else book.remove(event.job.id);
         if (scope) this.#deps.directory.invalidate(scope);
@@ -163,6 +176,7 @@ export class JobEvents {
         }
         return 'started';
       case 'completed': {
+        this.#deps.activity?.completed(event.job.id, event.job.conclusion ?? null);
         const name = event.job.runnerName;
         if (!name) book.remove(event.job.id);
         else {
@@ -179,4 +193,18 @@ export class JobEvents {
         return 'ignored';
     }
   }
+}
+
+/** A `queued` delivery's job, as demand. */
+function queuedJob(event: WorkflowJobEvent): QueuedJob {
+  return {
+    id: event.job.id,
+    runId: event.job.runId,
+    repository: event.repository,
+    labels: event.job.labels,
+    createdAt: event.job.createdAt ?? new Date().toISOString(),
+    name: event.job.name ?? null,
+    workflow: event.job.workflowName ?? null,
+    url: event.job.htmlUrl ?? null,
+  };
 }

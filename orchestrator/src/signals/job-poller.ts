@@ -193,6 +193,9 @@ export class JobPoller {
           repository: repo.fullName,
           labels: job.labels,
           createdAt: job.createdAt ?? new Date(0).toISOString(),
+          name: job.name ?? null,
+          workflow: job.workflowName ?? null,
+          url: job.htmlUrl ?? null,
         });
       }
     }

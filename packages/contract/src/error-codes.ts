@@ -48,6 +48,9 @@ export const ErrorCodes = {
   'webhook.signature_missing': { statusCode: 401, retryable: false },
   'webhook.payload_invalid': { statusCode: 400, retryable: false },
   'webhook.overloaded': { statusCode: 503, retryable: true },
+
+  'events.too_many_streams': { statusCode: 503, retryable: true },
+  'ui.not_built': { statusCode: 503, retryable: false },
   // configuration
   'config.invalid': { statusCode: 500, retryable: false },
   internal: { statusCode: 500, retryable: false },

@@ -4,3 +4,4 @@ export * from './runner.js';
 export * from './validate.js';
 export * from './workflow-job-event.js';
 export * from './pool.js';
+export * from './dashboard.js';

@@ -9,6 +9,9 @@ export const Pool = z
       .array(z.string())
       .meta({ description: "Every label its runners have (GitHub's defaults included)." }),
     image: z.string(),
+    runtime: z
+      .enum(['docker', 'swarm'])
+      .meta({ description: 'Where its runners run: one engine, or a Swarm.' }),
     max: z.number().int().meta({ description: 'Most runners of this pool at once.' }),
     minIdle: z.number().int().meta({ description: 'Warm runners kept registered and idle.' }),
     scope: z
@@ -26,6 +29,19 @@ export const Pool = z
     env: z
       .record(z.string(), z.string())
       .meta({ description: 'Variable names with their placeholders; literal text shown as [literal].' }),
+    scaleSet: z
+      .object({ name: z.string(), runnerGroup: z.string() })
+      .nullable()
+      .meta({ description: 'The scale set it is, when it is one (its listener is in `/health`).' }),
+    desired: z
+      .number()
+      .int()
+      .nullable()
+      .meta({
+        description:
+          'How many runners the orchestrator last planned for it (live, less removals, plus creations); null before ' +
+          'its first pass or without automatic mode.',
+      }),
     runners: z
       .record(RunnerStatus, z.number().int())
       .meta({ description: 'Its runners by status (starting, idle, busy, offline, exited).' }),

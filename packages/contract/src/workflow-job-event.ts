@@ -18,6 +18,10 @@ export const WORKFLOW_JOB_LIMITS = {
   timestamp: 40,
   /** `X-GitHub-Delivery` is a GUID (36 characters). */
   deliveryId: 100,
+  /** A job's or workflow's name as people wrote it (GitHub allows long ones; the dashboard shows the start). */
+  displayName: 200,
+  /** A job's page on GitHub. */
+  url: 500,
 } as const;
 
 const bounded = (max: number, what: string) => z.string().max(max, `${what} is at most ${max} characters`);
@@ -41,6 +45,11 @@ export const WorkflowJobEvent = z
         .max(WORKFLOW_JOB_LIMITS.labels, `a job has at most ${WORKFLOW_JOB_LIMITS.labels} labels`),
       runnerName: bounded(WORKFLOW_JOB_LIMITS.runnerName, 'a runner name').nullable(),
       createdAt: bounded(WORKFLOW_JOB_LIMITS.timestamp, 'a timestamp').nullable(),
+      /** For people (the dashboard): the job's and workflow's names, its page, and how it ended. */
+      name: bounded(WORKFLOW_JOB_LIMITS.displayName, 'a job name').nullish(),
+      workflowName: bounded(WORKFLOW_JOB_LIMITS.displayName, 'a workflow name').nullish(),
+      htmlUrl: bounded(WORKFLOW_JOB_LIMITS.url, 'a job URL').nullish(),
+      conclusion: bounded(WORKFLOW_JOB_LIMITS.status, 'a conclusion').nullish(),
     }),
     repository: RepositoryFullName,
     /** GitHub's `repository.private` (true for internal ones too); absent when the payload lacked it. */

@@ -109,6 +109,8 @@ export function toWorkflowJob(value: unknown, runIdFallback: number): GitHubWork
     id: jobId,
     runId: id(raw['run_id']) ?? runIdFallback,
     name: text(raw['name']),
+    workflowName: text(raw['workflow_name']),
+    htmlUrl: text(raw['html_url']),
     status: oneOf(raw['status'], RUN_STATUSES, 'unknown'),
     conclusion: text(raw['conclusion']),
     labels,

@@ -70,6 +70,9 @@ export interface GitHubWorkflowJob {
   id: number;
   runId: number;
   name: string | null;
+  /** The workflow's name and the job's page, when GitHub says (for people). */
+  workflowName?: string | null;
+  htmlUrl?: string | null;
   status: GitHubRunStatus;
   conclusion: string | null;
   /** The job's `runs-on` labels after expression evaluation, as GitHub matches them (case-insensitively). */
