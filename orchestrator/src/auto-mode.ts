@@ -12,7 +12,7 @@ import type { OrchestratorConfig } from './config.js';
 import type { AutoMode } from './loops.js';
 import type { RepositoryVisibility } from './fleet/repository-visibility.js';
 import type { RunnerService } from './fleet/runner-service.js';
-import type { GitHubPort } from '@gha-ephemeral/github';
+import type { GitHubPort, JobMessage } from '@gha-ephemeral/github';
 
 /** Builds automatic mode's poller and reconciler from the configuration. */
 export function createAutoMode(options: {
@@ -27,6 +27,8 @@ export function createAutoMode(options: {
   scaleSets?: ScaleSetParts | null;
   /** Told what each pass made of the queued jobs (the dashboard's recent jobs). */
   activity?: PassActivity;
+  /** Told of each scale-set job message (the dashboard's recent jobs). */
+  scaleSetJobs?: (pool: string, job: JobMessage) => void;
 }): AutoMode {
   const { config, github, runners, logger } = options;
   const poller = new JobPoller({
@@ -55,9 +57,10 @@ export function createAutoMode(options: {
       maxIdleAgeMs: config.RUNNER_MAX_IDLE_AGE * 1000,
     },
   });
-  const listeners = options.scaleSets?.listeners((signal) => {
-    void reconciler.nudge(() => book.demand(), signal).catch(() => undefined);
-  });
+  const listeners = options.scaleSets?.listeners(
+    (signal) => void reconciler.nudge(() => book.demand(), signal).catch(() => undefined),
+    options.scaleSetJobs,
+  );
   // Scale sets are told their jobs by GitHub: polls are for the other pools only.
   const polls = config.pools.some((pool) => pool.scaleSet === null);
   if (!polls) logger.info({}, 'every pool is a runner scale set: no polling for queued jobs');

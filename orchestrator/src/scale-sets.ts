@@ -5,6 +5,7 @@ import {
   type GitHubPort,
   type GitHubScope,
 } from '@gha-ephemeral/github';
+import type { JobMessage } from '@gha-ephemeral/github';
 import type { Logger } from '@gha-ephemeral/logging';
 import type { OrchestratorConfig } from './config.js';
 import { RegistrationTokens, type SecretSink } from './fleet/registration-tokens.js';
@@ -24,7 +25,10 @@ export interface ScaleSetParts {
   /** The scopes the scale sets are registered in (for the orphan purge). */
   scopes: GitHubScope[];
   /** Builds one listener per scale-set pool, each calling `onDemand` when GitHub has spoken. */
-  listeners(onDemand: (signal: AbortSignal) => void): ScaleSetListener[];
+  listeners(
+    onDemand: (signal: AbortSignal) => void,
+    onJob?: (pool: string, job: JobMessage) => void,
+  ): ScaleSetListener[];
 }
 
 /** Options of {@link composeScaleSets}. */
@@ -87,7 +91,7 @@ export function composeScaleSets(options: ScaleSetOptions): ScaleSetParts | null
     demand,
     registrar,
     scopes: pools.map((pool) => pool.scope),
-    listeners: (onDemand) =>
+    listeners: (onDemand, onJob) =>
       pools.map((pool) => {
         logger.info(
           { pool: pool.name, scaleSet: pool.scaleSet.name, target: scopeTarget(pool.scope) },
@@ -107,6 +111,7 @@ export function composeScaleSets(options: ScaleSetOptions): ScaleSetParts | null
           demand,
           sessions,
           onDemand,
+          ...(onJob ? { onJob } : {}),
           onSecret: (secret) => void options.onSecret(secret),
           logger: logger.child({ component: 'scale-set' }),
           ...(options.conflictRetryMs === undefined ? {} : { conflictRetryMs: options.conflictRetryMs }),

@@ -22,6 +22,7 @@ import { RunnerGate } from './control/runner-gate.js';
 import { startRequestedRunners } from './control/requested-runners.js';
 import { composeScaleSets } from './scale-sets.js';
 import { composeActivity } from './activity/compose-activity.js';
+import { recordScaleSetJob } from './activity/scale-set-jobs.js';
 import { summarizePools } from './pools/pool-summary.js';
 import type { ScaleSetDemand } from './signals/scale-set-demand.js';
 import { OrchestratorMetrics } from './metrics/orchestrator-metrics.js';
@@ -154,6 +155,7 @@ export async function createOrchestrator(
         visibility,
         scaleSets,
         activity: activity.pass,
+        scaleSetJobs: (pool, job) => recordScaleSetJob(activity.jobs, pool, job),
         logger: logger.child({ component: 'auto' }),
         nextPollDelayMs: (base) => github.suggestedPollDelayMs(base),
       })

@@ -1,6 +1,7 @@
 import { isAppError } from '@gha-ephemeral/contract';
 import type {
   ActionsServiceClient,
+  JobMessage,
   RunnerScaleSet,
   ScaleSetMessage,
   ScaleSetSession,
@@ -45,6 +46,8 @@ export interface ScaleSetListenerOptions {
   sessions: SessionJournal;
   /** Called after GitHub's word was recorded: the reconciler acts on it (until `signal`, the listener's, aborts). */
   onDemand: (signal: AbortSignal) => void;
+  /** Told of each job message, for people (the dashboard's recent jobs). */
+  onJob?: (pool: string, job: JobMessage) => void;
   /** Told of each session's queue token, so that the logs can redact it. */
   onSecret?: (secret: string) => void;
   logger: Logger;
@@ -256,6 +259,7 @@ export class ScaleSetListener {
       });
     }
     for (const job of message.jobs) {
+      this.#o.onJob?.(pool.pool, job);
       if (job.runnerName === undefined) continue;
       if (job.messageType === 'JobStarted') demand.jobStarted(pool.pool, job.runnerName);
       if (job.messageType === 'JobCompleted') demand.jobCompleted(pool.pool, job.runnerName);
