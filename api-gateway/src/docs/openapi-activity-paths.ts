@@ -16,7 +16,7 @@ const EVENTS_DESCRIPTION = `The dashboard's live feed, public for scripts: a [Se
 Event types (plain words, not error codes): ${DASHBOARD_EVENT_TYPES.join(', ')}.
 - \`snapshot\` comes first: runners, pools, recent jobs, latency, health and GitHub's rate-limit budget.
 - After it, each event replaces what it names: \`runner\` (a runner appeared or changed), runner.removed (with its \`id\`), \`job\` (a recent job appeared or changed, with \`waitReason\` while it waits), \`pools\`, \`latency\`, \`health\` (with \`rateLimit\`).
-- \`bye\` is the last: \`shutdown\` (the service is stopping) or \`too-slow\`. A client that reads too slowly (over 1 MiB unsent) is cut off; reconnect and start again from the next \`snapshot\`.
+- \`bye\` is the last when the service stops (\`reason: shutdown\`). A client that reads too slowly (over 1 MiB unsent) is cut off instead, without one; reconnect and start again from the next \`snapshot\`.
 
 Changes reach the stream within about a second. Needs the API key, in the \`Authorization\` header (so not the browser's \`EventSource\`, which cannot send one: read it with \`fetch\`). At most 64 streams per gateway; one more gets 503 \`events.too_many_streams\`.
 
@@ -33,7 +33,7 @@ export function activityPaths(): Json {
         operationId: 'listRecentJobs',
         summary: 'Recent jobs, why they wait, and their latency',
         description:
-          'The last few hundred jobs the orchestrator saw (a ring in its memory, newest first), with when each step happened (queued, a runner started for it, taken, completed) and, for a queued job, why it waits in words (`no pool fits labels [gpu]`, `pool big at max 4`, `GitHub rate limited until 14:02 UTC`, `engine unreachable`). `latency` gives p50 and p95 of queued → running and queued → taken over the last hour, in 5-minute buckets. Without webhooks, `taken` and `completed` are inferred from the job\'s runner (its conclusion then unknown).',
+          "The last few hundred jobs the orchestrator saw (a ring in its memory, newest first), with when each step happened (queued, a runner started for it, taken, completed) and, for a queued job, why it waits in words (`no pool fits labels [gpu]`, `pool big at max 4`, `GitHub rate limited until 14:02 UTC`, `engine unreachable`). `latency` gives p50 and p95 of queued → running and queued → taken over the last hour, in 5-minute buckets. Without webhooks, `taken` and `completed` are inferred from the job's runner (its conclusion then unknown).",
         responses: {
           '200': {
             description: 'The recent jobs.',
@@ -53,7 +53,9 @@ export function activityPaths(): Json {
         responses: {
           '200': {
             description: 'The stream: `text/event-stream`; each `data:` line is one `DashboardEvent`.',
-            content: { 'text/event-stream': { schema: { type: 'string' }, itemSchema: ref('DashboardEvent') } },
+            content: {
+              'text/event-stream': { schema: { type: 'string' }, itemSchema: ref('DashboardEvent') },
+            },
           },
           ...upstreamAndAuth,
           '503': error('Unavailable'),

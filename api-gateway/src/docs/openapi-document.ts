@@ -32,7 +32,8 @@ export function buildOpenApiDocument(options: { version: string }): Record<strin
       },
       {
         name: 'dashboard',
-        description: 'Recent jobs and the live event stream behind the dashboard at `/ui`; public for scripts.',
+        description:
+          'Recent jobs and the live event stream behind the dashboard at `/ui`; public for scripts.',
       },
       { name: 'health', description: 'Liveness of the gateway and the orchestrator behind it, and metrics.' },
     ],

@@ -133,9 +133,10 @@ export const DashboardEvent = z
     z.object({ type: z.literal('pools'), pools: z.array(Pool) }),
     z.object({ type: z.literal('latency'), latency: JobLatency }),
     z.object({ type: z.literal('health'), health: Health, rateLimit: GitHubRateLimit }),
-    z
-      .object({ type: z.literal('bye'), reason: z.enum(['shutdown', 'too-slow']) })
-      .meta({ description: 'The last event: the server is stopping, or the client read too slowly.' }),
+    z.object({ type: z.literal('bye'), reason: z.enum(['shutdown']) }).meta({
+      description:
+        'The last event when the server stops. A client that reads too slowly gets none: its connection is cut.',
+    }),
   ])
   .meta({ id: 'DashboardEvent' });
 export type DashboardEvent = z.infer<typeof DashboardEvent>;
