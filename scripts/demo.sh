@@ -217,6 +217,7 @@ up() {
   cat <<EOF
 
   Gateway   http://127.0.0.1:$port            (the only published port)
+  Dashboard http://127.0.0.1:$port/ui         (sign in with the API key below)
   API docs  http://127.0.0.1:$port/docs       (ReDoc: /redoc, OpenAPI: /openapi.json)
   API key   $(cat "$key_file")
             (in ${key_file#"$root"/}; a new one each run)
