@@ -6,6 +6,7 @@ import { ApiKeyRing } from './auth/api-key-ring.js';
 import { registerClientIdentity } from './auth/client-identity.js';
 import type { CorsOrigins, TrustProxy } from './config-fields.js';
 import { docsRoutes } from './docs/docs-routes.js';
+import { uiRoutes } from './ui/ui-routes.js';
 import { buildOpenApiDocument } from './docs/openapi-document.js';
 import { registerErrorHandler } from './error-handler.js';
 import { handleClientError } from './http/client-error.js';
@@ -137,5 +138,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(webhookRoutes, { secret: deps.webhookSecret ?? null, forwarder, metrics, now });
   await app.register(metricsRoutes, { metrics });
   await app.register(docsRoutes, { document: buildOpenApiDocument({ version: deps.version }) });
+  await app.register(uiRoutes);
   return app;
 }
