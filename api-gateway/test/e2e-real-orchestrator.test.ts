@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Runner } from '@gha-ephemeral/contract';
@@ -13,47 +12,11 @@ import {
   waitFor,
 } from '@gha-ephemeral/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { answers, startService, stopService, type Service } from './helpers/services.js';
 
 const GITHUB_TOKEN = `ghp_${'e2e0'.repeat(9)}`;
 const SHARED_TOKEN = 'gateway-to-orchestrator-0123456789';
 const API_KEY = 'e2e-api-key-0123456789abcdef';
-
-/** A built service started as its own process, with its output kept for the failure message. */
-interface Service {
-  child: ChildProcess;
-  output: string[];
-  exited: Promise<number | null>;
-}
-
-function startService(script: string, env: Record<string, string>): Service {
-  const child = spawn(process.execPath, [script], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const output: string[] = [];
-  child.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, output, exited };
-}
-
-async function stopService(service: Service | undefined): Promise<number | null> {
-  if (!service || service.child.exitCode !== null) return service?.child.exitCode ?? null;
-  service.child.kill('SIGTERM');
-  const timer = setTimeout(() => service.child.kill('SIGKILL'), 15_000);
-  const code = await service.exited;
-  clearTimeout(timer);
-  return code;
-}
-
-async function answers(url: string): Promise<boolean> {
-  try {
-    await fetch(url, { signal: AbortSignal.timeout(1000) });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('end to end: the built gateway in front of the real orchestrator, the GitHub simulator and Docker', () => {
   const root = findRepoRoot();

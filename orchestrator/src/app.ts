@@ -34,6 +34,8 @@ export interface AppDeps {
   activity: Pick<Activity, 'jobs' | 'feed'>;
   /** What the last pass planned each pool to have; null without automatic mode. */
   desired: () => ReadonlyMap<string, number> | null;
+  /** Told of a runner removed through the API (the gate forgets it). */
+  onRunnerRemoved?: (id: string) => void;
 }
 
 /** Largest request body accepted (a create request is a few hundred bytes). */
@@ -88,6 +90,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     runners: deps.runners,
     start: deps.startRunners,
     visibility: deps.visibility,
+    ...(deps.onRunnerRemoved ? { onRemoved: deps.onRunnerRemoved } : {}),
   });
   await app.register(poolRoutes, { runners: deps.runners, desired: deps.desired });
   await app.register(activityRoutes, deps.activity);

@@ -211,6 +211,7 @@ export async function createOrchestrator(
     apiToken: config.ORCHESTRATOR_API_TOKEN ?? null,
     activity,
     desired,
+    onRunnerRemoved: (id) => gate.forgetRunner(id),
   });
   return {
     app,

@@ -91,6 +91,7 @@ export class PlanActions {
         );
         const reason = REMOVAL_REASONS[action.reason];
         const outcome = await this.#deps.runners.remove(action.runnerId, signal, reason);
+        if (outcome !== 'kept') this.#deps.gate.forgetRunner(action.runnerId);
         if (outcome === 'kept') {
           this.#deps.logger.info(
             { category: 'MONITOR', runner: action.runnerId },

@@ -65,6 +65,20 @@ describe('RunnerGate', () => {
     expect(g.recent(2_500, [{ id: 'gha-api-1', jobId: null }], null).starting).toEqual([]);
   });
 
+  it('forgets a runner removed on purpose: gone, it is not taken for one that ran a job', async () => {
+    const clock = { now: 1_000 };
+    const g = gate(5, {}, clock);
+    const [key] = await g.admit(api(), 1, none);
+    g.end(key!, 'gha-api-1');
+    clock.now = 3_000;
+    const reports = { jobRunningOn: () => undefined, reportsActive: () => true };
+    // Not listed any more, while webhooks report: it counts as having taken a job not yet reported…
+    expect(g.recent(2_500, [], reports).goneUnreported.size).toBe(1);
+    // …unless it was removed on request.
+    g.forgetRunner('gha-api-1');
+    expect(g.recent(2_500, [], reports).goneUnreported.size).toBe(0);
+  });
+
   it('ends a creation once only, and counts a failed one as no runner', async () => {
     const g = gate(1);
     const [key] = await g.admit(api(), 1, none);

@@ -177,6 +177,14 @@ export class RunnerGate {
     }
   }
 
+  /**
+   * Forgets a runner removed on purpose (on request, or as stuck or idle): gone without ending a job, it must not
+   * count as one that took a job not reported yet, which would leave a queued job waiting for a minute.
+   */
+  forgetRunner(runnerName: string): void {
+    for (const [key, entry] of this.#book) if (entry.runnerName === runnerName) this.#book.delete(key);
+  }
+
   /** Notes a creation's end: the runner started (its name), or not (null). A second call is ignored. */
   end(key: string, runnerName: string | null): void {
     const entry = this.#book.get(key);

@@ -27,12 +27,14 @@ export interface RunnerRoutesOptions {
   start: (command: CreateRunnersCommand) => Promise<Runner[]>;
   /** Refuses a public repository (403) unless `ALLOW_PUBLIC_REPOSITORIES=true`. */
   visibility: Pick<RepositoryVisibility, 'ensureAllowed'>;
+  /** Told of a runner removed on request: it took no job by ending, so the gate must not think it did. */
+  onRemoved?: (id: string) => void;
 }
 
 /** The runner routes of docs/api.md: reads under `/runners` and `/api/v1/runners`, writes under `/api/v1`. */
 export const runnerRoutes: FastifyPluginAsync<RunnerRoutesOptions> = async (
   app,
-  { runners, start, visibility },
+  { runners, start, visibility, onRemoved },
 ) => {
   for (const prefix of ['', '/api/v1']) {
     app.get(`${prefix}/runners`, async (): Promise<RunnerList> => {
@@ -58,6 +60,7 @@ export const runnerRoutes: FastifyPluginAsync<RunnerRoutesOptions> = async (
   app.delete('/api/v1/runners/:id', async (request, reply) => {
     const { id } = parseOrThrow(RunnerIdParams, request.params, 'runner id');
     const result = await runners.remove(id);
+    onRemoved?.(id);
     // 202: the container is gone, GitHub's registration is still being removed (retried in the background).
     return reply.status(result === 'done' ? 204 : 202).send();
   });

@@ -10,6 +10,15 @@ function statusCode(error: unknown): number | undefined {
   return typeof code === 'number' ? code : undefined;
 }
 
+/** How many containers (any state) carry `label` (with `value`, when given). */
+export async function countContainersByLabel(label: string, value?: string): Promise<number> {
+  const listed = await new Dockerode().listContainers({
+    all: true,
+    filters: { label: [labelFilter(label, value)] },
+  });
+  return listed.length;
+}
+
 /**
  * Force-removes every container (any state) that carries `label` (with `value`, when given), and its anonymous
  * volumes. Containers already gone or already being removed count as done.

@@ -1,5 +1,5 @@
 export { requireDockerEngine, type DockerEngineInfo } from './docker-engine.js';
-export { removeContainersByLabel, removeNetworksByLabel } from './docker-cleanup.js';
+export { countContainersByLabel, removeContainersByLabel, removeNetworksByLabel } from './docker-cleanup.js';
 export { freePort } from './free-port.js';
 export { uniqueId } from './unique-id.js';
 export { waitFor, type WaitForOptions } from './wait-for.js';
@@ -35,3 +35,4 @@ export {
   type SwarmNodeTimings,
 } from './swarm-nodes.js';
 export { ensureSwarm, removeSwarmObjectsByLabel, type SwarmInfo } from './swarm.js';
+export { openSse, SseClient, type OpenSseOptions, type SseEnd, type SseEvent } from './sse-client.js';
