@@ -102,7 +102,8 @@ export class DashboardFeed {
     const snapshot = await this.snapshot(AbortSignal.timeout(10_000));
     stream.send('snapshot', { type: 'snapshot', snapshot });
     // The first watcher sets what changes are measured against; a later one gets repeats at worst, never gaps.
-    if (this.#timer === null) {
+    // A client gone while its snapshot was read has been forgotten already: looking for it would never stop.
+    if (this.#timer === null && stream.open) {
       this.#remember(snapshot);
       this.#timer = setInterval(() => void this.#tick(), this.#tickMs);
     }
