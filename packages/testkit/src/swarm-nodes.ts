@@ -101,6 +101,16 @@ export interface SwarmNode {
   timings: SwarmNodeTimings;
   /** Kills the node container (the engine and every task on it die at once, like a machine losing power). */
   stop(): Promise<void>;
+  /**
+   * Freezes the node (`docker pause` of its container), like a machine that hangs: its engine and the containers
+   * on it (their cgroups are nested in the node's) stop at once, and the manager still assigns it tasks, none of
+   * which starts, until it misses its heartbeats and is marked down.
+   */
+  pause(): Promise<void>;
+  /** Thaws a paused node: everything on it resumes, and the manager sees it Ready again. */
+  unpause(): Promise<void>;
+  /** Ids of the running containers on the node's own engine that carry `label` (`key=value`). */
+  runningContainers(label: string): Promise<string[]>;
   /** Removes the node container (and its engine's storage) and its swarm node entry. Idempotent. */
   remove(): Promise<void>;
 }
@@ -524,6 +534,10 @@ async function startOne(
         if (!(error instanceof DockerCliError && /is not running/i.test(error.stderr))) throw error;
       }
     },
+    pause: async () => void (await docker(['pause', name])),
+    unpause: async () => void (await docker(['unpause', name])),
+    runningContainers: async (label) =>
+      lines(await docker(['exec', name, 'docker', 'ps', '--quiet', '--filter', `label=${label}`])),
     remove: async () => {
       await removeNodeContainer(name);
       await removeNodeEntry(nodeId);
