@@ -54,8 +54,10 @@ export function composeActivity(deps: {
     planned(queued, waits, runners) {
       for (const job of queued) {
         jobs.queued(job);
-        jobs.planned(job.id, waits.get(job.id) ?? null);
+        const wait = waits.get(job.id);
+        jobs.planned(job.id, wait?.reason ?? null, wait?.pool ?? null);
       }
+      jobs.demandSeen(new Set(queued.map((job) => job.id)));
       jobs.observeRunners(runners);
     },
     runnerStarted: (jobId, runner, pool) => jobs.runnerStarted(jobId, runner, pool),

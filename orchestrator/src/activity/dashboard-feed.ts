@@ -125,7 +125,7 @@ export class DashboardFeed {
   #remember(snapshot: DashboardSnapshot): void {
     this.#runners = new Map(snapshot.runners.map((runner) => [runner.id, JSON.stringify(runner)]));
     this.#pools = JSON.stringify(snapshot.pools);
-    this.#health = JSON.stringify([snapshot.health, snapshot.rateLimit]);
+    this.#health = JSON.stringify([withoutUptime(snapshot.health), snapshot.rateLimit]);
     this.#latency = JSON.stringify(snapshot.latency);
   }
 
@@ -157,7 +157,7 @@ export class DashboardFeed {
     this.#lastHealth = health;
     const rateLimit = this.#sources.rateLimit();
     this.#sendIfChanged('health', { health, rateLimit }, (json) => (this.#health = json), this.#health, [
-      health,
+      withoutUptime(health),
       rateLimit,
     ]);
     const latency: JobLatency = this.#sources.jobs.latency.summary();
@@ -194,4 +194,10 @@ export class DashboardFeed {
     const data = type === 'pools' ? { type, pools: payload } : { type, ...payload };
     this.#streams.broadcast(type, data);
   }
+}
+
+/** Health as compared between looks: its uptime changes every time and is no news. */
+function withoutUptime(health: Health): Omit<Health, 'uptimeSeconds'> {
+  const { uptimeSeconds: _uptime, ...rest } = health;
+  return rest;
 }

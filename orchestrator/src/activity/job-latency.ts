@@ -67,9 +67,10 @@ export class JobLatencySamples {
       windowMinutes: LATENCY_WINDOW_MS / 60_000,
       bucketMinutes: LATENCY_BUCKET_MS / 60_000,
       buckets,
+      // Over the buckets' span, so that the buckets' counts add up to the whole.
       overall: {
-        toRunning: of('toRunning', -Infinity, Infinity),
-        toTaken: of('toTaken', -Infinity, Infinity),
+        toRunning: of('toRunning', firstStart, Infinity),
+        toTaken: of('toTaken', firstStart, Infinity),
       },
     };
   }

@@ -214,4 +214,37 @@ describe('RecentJobs', () => {
     jobs.queued(sighting(18, { createdAt: 'not a date' }));
     expect(jobs.get(18)!.queuedAt).toBe('2030-01-01T14:00:09.000Z');
   });
+
+  it('without webhooks: a job gone from the demand was taken, and done once its runner is gone', () => {
+    const { jobs, time } = watched();
+    jobs.queued(sighting(1));
+    jobs.queued(sighting(2));
+    jobs.demandSeen(new Set([1, 2]));
+    jobs.runnerStarted(1, 'r-1', 'small');
+    time.advance(5_000);
+    // A short job: its runner took it and ended between two looks, never seen busy.
+    jobs.demandSeen(new Set([2]));
+    expect(jobs.get(1)).toMatchObject({ phase: 'taken', runner: 'r-1' });
+    expect(jobs.get(2)?.phase).toBe('queued');
+    jobs.observeRunners([]);
+    expect(jobs.get(1)).toMatchObject({ phase: 'completed', conclusion: null });
+    // When exactly it was taken is unknown: no latency sample is made up.
+    expect(jobs.latency.summary().overall.toTaken.count).toBe(0);
+  });
+
+  it('names the replacement runner of a job whose first runner was removed before taking it', () => {
+    const { jobs } = watched();
+    jobs.queued(sighting(1));
+    jobs.runnerStarted(1, 'r-1', 'small');
+    jobs.runnerStarted(1, 'r-2', 'small');
+    expect(jobs.get(1)).toMatchObject({ runner: 'r-2', waitReason: 'runner r-2 is starting' });
+    expect(jobs.latency.summary().overall.toRunning.count).toBe(1);
+  });
+
+  it('shows the pool a job waits for when the pool is at its max', () => {
+    const { jobs } = watched();
+    jobs.queued(sighting(1));
+    jobs.planned(1, 'pool small at max 1', 'small');
+    expect(jobs.get(1)).toMatchObject({ pool: 'small', waitReason: 'pool small at max 1' });
+  });
 });

@@ -34,6 +34,8 @@ export interface FleetConditions {
 interface Entry {
   job: RecentJob;
   planReason: string | null;
+  /** Seen in the control loop's demand (polls, webhooks), so its leaving the demand means it left the queue. */
+  inDemand: boolean;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -70,7 +72,7 @@ export class RecentJobs {
   queued(sighting: JobSighting): void {
     const entry = this.#jobs.get(sighting.id);
     if (entry === undefined) {
-      this.#jobs.set(sighting.id, { job: newJob(sighting, this.#now()), planReason: null });
+      this.#jobs.set(sighting.id, { job: newJob(sighting, this.#now()), planReason: null, inDemand: false });
       return this.#changed(sighting.id);
     }
     const { job } = entry;
@@ -87,33 +89,51 @@ export class RecentJobs {
   }
 
   /** Why the planner left a queued job without a runner this pass (null: one is on its way or running). */
-  planned(jobId: number, reason: string | null): void {
+  planned(jobId: number, reason: string | null, pool: string | null = null): void {
     const entry = this.#jobs.get(jobId);
-    if (entry === undefined || entry.planReason === reason) return;
+    if (entry === undefined) return;
+    const poolChanged = pool !== null && entry.job.pool !== pool && entry.job.phase === 'queued';
+    if (entry.planReason === reason && !poolChanged) return;
     entry.planReason = reason;
+    if (poolChanged) entry.job.pool = pool;
     if (entry.job.phase === 'queued') this.#changed(jobId);
   }
 
-  /** A runner was started for the job. */
+  /**
+   * The queued jobs of a pass's demand: those seen in an earlier demand and missing now have left the queue (a
+   * runner took them, or they were cancelled), which without webhooks is the only word of it. Not sampled for
+   * latency: when exactly is unknown.
+   */
+  demandSeen(ids: ReadonlySet<number>): void {
+    for (const [id, entry] of [...this.#jobs.entries()]) {
+      if (ids.has(id)) entry.inDemand = true;
+      else if (entry.inDemand && entry.job.phase === 'queued') this.taken(id, null, this.#now(), false);
+    }
+  }
+
+  /** A runner was started for the job (again, when the first was removed before it took it). */
   runnerStarted(jobId: number, runner: string, pool: string): void {
     const entry = this.#jobs.get(jobId);
-    if (entry === undefined || entry.job.runnerStartedAt !== null) return;
+    if (entry === undefined || entry.job.phase !== 'queued' || entry.job.runner === runner) return;
     const now = this.#now();
-    Object.assign(entry.job, { runnerStartedAt: iso(now), runner, pool });
+    if (entry.job.runnerStartedAt === null) {
+      this.latency.add('toRunning', now - Date.parse(entry.job.queuedAt));
+      entry.job.runnerStartedAt = iso(now);
+    }
+    Object.assign(entry.job, { runner, pool });
     entry.planReason = null;
-    this.latency.add('toRunning', now - Date.parse(entry.job.queuedAt));
     this.#changed(jobId);
   }
 
   /** A runner took the job (GitHub's `in_progress`, or its runner seen busy with it). */
-  taken(jobId: number, runner: string | null, atMs = this.#now()): void {
+  taken(jobId: number, runner: string | null, atMs = this.#now(), sample = true): void {
     const entry = this.#jobs.get(jobId);
     if (entry === undefined || entry.job.phase !== 'queued') return;
     const { job } = entry;
     const queuedAt = Date.parse(job.queuedAt);
     // Taken by a runner that was running already (a warm one): it had a runner running as soon as it was taken.
-    if (job.runnerStartedAt === null) this.latency.add('toRunning', atMs - queuedAt);
-    this.latency.add('toTaken', atMs - queuedAt);
+    if (sample && job.runnerStartedAt === null) this.latency.add('toRunning', atMs - queuedAt);
+    if (sample) this.latency.add('toTaken', atMs - queuedAt);
     Object.assign(job, {
       phase: 'taken',
       takenAt: iso(atMs),

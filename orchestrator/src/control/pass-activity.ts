@@ -1,14 +1,14 @@
 import { scopeTarget } from '@gha-ephemeral/github';
 import type { ObservedRunner, QueuedJob, ScopeDemand } from '../signals/demand.js';
 import { backoffKey, type CreationBackoff } from './creation-backoff.js';
-import type { Plan } from './plan.js';
+import type { JobWait, Plan } from './plan.js';
 
 /** Who is told what each pass made of the queued jobs: the dashboard's recent jobs. */
 export interface PassActivity {
   /** Every queued job the pass saw, and why those without a runner on its way wait. */
   planned(
     jobs: readonly QueuedJob[],
-    waits: ReadonlyMap<number, string>,
+    waits: ReadonlyMap<number, JobWait>,
     runners: readonly ObservedRunner[],
   ): void;
   /** A runner was started for a job. */
@@ -32,7 +32,8 @@ export function reportPlanned(
     const retryAt = backoff.retryAt(backoffKey(action));
     if (retryAt !== null) {
       const target = scopeTarget(action.scope);
-      waits.set(action.jobId, `starting runners for ${target} failed; trying again at ${hhmm(retryAt)} UTC`);
+      const reason = `starting runners for ${target} failed; trying again at ${hhmm(retryAt)} UTC`;
+      waits.set(action.jobId, { reason, pool: action.pool });
     }
   }
   activity.planned(

@@ -60,7 +60,10 @@ describe('planRunners', () => {
     const p = plan([{ scope: repo, jobs: [windows, job(['ubuntu-latest'])] }]);
     expect(p.actions).toEqual([]);
     expect(p.unmatchedJobs).toBe(2);
-    expect(p.waits.get(windows.id)).toBe('no pool fits labels [self-hosted, windows]');
+    expect(p.waits.get(windows.id)).toEqual({
+      reason: 'no pool fits labels [self-hosted, windows]',
+      pool: null,
+    });
   });
 
   it('does not start another runner while the runner for a job is still starting (steady state)', () => {
@@ -128,7 +131,7 @@ describe('planRunners', () => {
     );
     expect(creates(p)).toEqual([expect.objectContaining({ jobId: old.id, scope: repo })]);
     expect(p.deferredJobs).toBe(1);
-    expect(p.waits.get(young.id)).toBe('MAX_RUNNERS (2) reached');
+    expect(p.waits.get(young.id)).toEqual({ reason: 'MAX_RUNNERS (2) reached', pool: 'default' });
     expect(p.waits.has(old.id)).toBe(false);
   });
 
@@ -234,6 +237,6 @@ describe('planRunners with pools and warm runners', () => {
       ['warm', null],
     ]);
     expect(p.deferredJobs).toBe(1);
-    expect(p.waits.get(jobs[1]!.id)).toBe('pool small at max 1');
+    expect(p.waits.get(jobs[1]!.id)).toEqual({ reason: 'pool small at max 1', pool: 'small' });
   });
 });

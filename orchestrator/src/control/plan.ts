@@ -31,7 +31,13 @@ export interface Plan {
   /** Jobs polls or webhooks saw that a scale set serves: GitHub assigns them to it, they are not counted here. */
   scaleSetJobs: number;
   /** By job id: why a queued job gets no runner this pass, in words for people (the dashboard). */
-  waits: ReadonlyMap<number, string>;
+  waits: ReadonlyMap<number, JobWait>;
+}
+
+/** Why a queued job gets no runner, and the pool that would serve it (null: none fits). */
+export interface JobWait {
+  reason: string;
+  pool: string | null;
 }
 
 export { fittingPool, labelsMatch, planKey, type PlanPool } from './pool-fit.js';
@@ -55,7 +61,7 @@ function assignJobs(demand: readonly ScopeDemand[], pools: readonly PlanPool[]) 
   };
   let unmatched = 0;
   let scaleSetJobs = 0;
-  const waits = new Map<number, string>();
+  const waits = new Map<number, JobWait>();
   const scaleSets = pools.filter((pool) => pool.scaleSet === true);
   for (const { scope, jobs } of demand) {
     for (const job of jobs) {
@@ -67,7 +73,7 @@ function assignJobs(demand: readonly ScopeDemand[], pools: readonly PlanPool[]) 
       const pool = fittingPool(pools, job);
       if (pool === null) {
         unmatched += 1;
-        waits.set(job.id, `no pool fits labels [${job.labels.join(', ')}]`);
+        waits.set(job.id, { reason: `no pool fits labels [${job.labels.join(', ')}]`, pool: null });
       } else entry(pool, pool.scope ?? scope).jobs.push(job);
     }
   }
@@ -252,24 +258,20 @@ function withinCaps(
   wants: Want[],
   kept: readonly ObservedRunner[],
   maxRunners: number,
-): { creates: PlanAction[]; deferred: number; waits: Map<number, string> } {
+): { creates: PlanAction[]; deferred: number; waits: Map<number, JobWait> } {
   let free = Math.max(0, maxRunners - kept.length);
   const perPool = new Map<string, number>();
   for (const runner of kept) perPool.set(runner.pool, (perPool.get(runner.pool) ?? 0) + 1);
   const creates: PlanAction[] = [];
   let deferred = 0;
-  const waits = new Map<number, string>();
+  const waits = new Map<number, JobWait>();
   for (const want of wants.sort(byAge)) {
     const count = perPool.get(want.pool.name) ?? 0;
     if (free === 0 || count >= want.pool.max) {
       if (want.jobId !== null) {
-        const atPoolMax = count >= want.pool.max;
-        waits.set(
-          want.jobId,
-          atPoolMax
-            ? `pool ${want.pool.name} at max ${want.pool.max}`
-            : `MAX_RUNNERS (${maxRunners}) reached`,
-        );
+        const { name, max } = want.pool;
+        const reason = count >= max ? `pool ${name} at max ${max}` : `MAX_RUNNERS (${maxRunners}) reached`;
+        waits.set(want.jobId, { reason, pool: name });
       }
       // A scale set's runner stands for a job GitHub assigned: it waits as much as a queued one.
       if (want.jobId !== null || want.pool.scaleSet === true) deferred += 1;

@@ -23,19 +23,28 @@ export const activityRoutes: FastifyPluginAsync<ActivityRoutesOptions> = async (
   app.get('/api/v1/events', async (request, reply) => {
     if (feed.full)
       throw new AppError('events.too_many_streams', 'Too many event streams are open; try later');
-    // The stream is written by hand from here on: Fastify must not answer or time it out.
+    // The stream is written by hand from here on: Fastify must not answer or time it out. The headers go out with
+    // the first event, so a stream refused after all (the limit, or shutdown) still gets its 503.
     reply.hijack();
-    reply.raw.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    });
+    const raw = reply.raw;
+    raw.setHeader('content-type', 'text/event-stream; charset=utf-8');
+    raw.setHeader('cache-control', 'no-cache, no-transform');
+    raw.setHeader('x-accel-buffering', 'no');
     request.raw.socket.setTimeout(0);
-    const stream = await feed.open(reply.raw).catch((error: unknown) => {
+    let failed = false;
+    const stream = await feed.open(raw).catch((error: unknown) => {
       request.log.warn({ err: error }, 'could not start an event stream');
+      failed = true;
       return null;
     });
-    if (stream === null) reply.raw.end();
+    if (stream !== null || raw.headersSent) {
+      if (stream === null) raw.end();
+      return;
+    }
+    const body = failed
+      ? { code: 'runtime.unavailable', message: 'Could not read the fleet to start the stream; try again' }
+      : { code: 'events.too_many_streams', message: 'Too many event streams are open; try later' };
+    raw.writeHead(503, { 'content-type': 'application/json; charset=utf-8', 'retry-after': '5' });
+    raw.end(JSON.stringify(body));
   });
 };

@@ -286,11 +286,15 @@ export class SwarmRuntime implements RunnerRuntime {
     signal: AbortSignal | undefined,
   ): Promise<RunnerContainer> {
     const deadline = Date.now() + this.settings.startTimeoutMs;
+    let seen: RunnerContainer | null = null;
     for (;;) {
       // Not under the caller's signal: the service exists, and an abort must not turn that into a failure.
       const runner = await this.get(id);
+      // Seen, then gone: reaped while we waited (its node went down). It was made and has ended: not a failure.
+      if (runner === null && seen !== null) return { ...seen, state: 'exited' };
       if (runner === null)
         throw new AppError('runtime.failed', `Service "${name}" disappeared right after it was created.`);
+      seen = runner;
       if (runner.state !== 'created' || (await this.isWaitingForNode(id)) || Date.now() > deadline)
         return runner;
       if (signal?.aborted === true) return runner;
