@@ -197,7 +197,8 @@ describe('pools on a multi-node Swarm (two worker nodes on this machine)', () =>
       await waitForReap(lost[0]!, frozen, frozenAt, track);
       // No runner took its job: GitHub keeps it queued.
       expect(jobs.map(({ jobId }) => sim.control.getJob(jobId)?.status)).toContain('queued');
-      await passing;
+      // The runner reaped while its creation waited for its task is a runner that ended, not a failed creation.
+      expect((await passing).failures).toBe(0);
       // The harness runs no check loop: passes here make the lost one's replacement.
       await waitFor(
         async () => {
@@ -231,8 +232,14 @@ describe('pools on a multi-node Swarm (two worker nodes on this machine)', () =>
       labels: ['self-hosted', 'big'],
       steps: ['sleep 60'],
     });
-    await pass();
-    await sim.control.waitForJob(jobId, 'in_progress', { timeoutMs: 60_000 });
+    // Passes until it runs, as the check loop would: a creation may fail while the thawed node settles.
+    await waitFor(
+      async () => {
+        if (sim.control.getJob(jobId)?.status === 'queued') await pass();
+        return sim.control.getJob(jobId)?.status === 'in_progress';
+      },
+      { timeoutMs: 120_000, intervalMs: 2_000, message: `job ${jobId} in progress` },
+    );
     const [nodeId] = [...(await runnerNodes()).values()];
     const lost = nodes.find((node) => node.nodeId === nodeId)!;
     const stoppedAt = Date.now();
@@ -244,10 +251,10 @@ describe('pools on a multi-node Swarm (two worker nodes on this machine)', () =>
     });
     console.log(`[swarm] the lost runner was reaped ${Date.now() - stoppedAt} ms after its node went down`);
     const next = sim.control.queueJob({ repo: 'octo/app', labels: ['self-hosted', 'big'] });
-    await pass();
     let servedOn: string | undefined;
     await waitFor(
       async () => {
+        if (sim.control.getJob(next.jobId)?.status === 'queued') await pass();
         servedOn ??= [...(await runnerNodes()).values()][0];
         return sim.control.getJob(next.jobId)?.status === 'completed';
       },

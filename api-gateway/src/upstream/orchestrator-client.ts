@@ -66,6 +66,9 @@ export interface OrchestratorClientOptions {
   connections?: number;
 }
 
+/** How long the orchestrator may take to read the fleet for a stream's first event. */
+const SNAPSHOT_DEADLINE_MS = 10_000;
+
 /** The largest answer read from the orchestrator: a list of a thousand runners is well under 1 MiB. */
 export const MAX_UPSTREAM_BODY_BYTES = 8 * 1024 * 1024;
 
@@ -151,7 +154,8 @@ export class OrchestratorClient implements OrchestratorPort {
         path: `${this.#basePath}${request.path}`,
         headers,
         signal: options.signal,
-        headersTimeout: timeoutMs,
+        // The orchestrator answers with its snapshot, which may take its own 10 s deadline to read.
+        headersTimeout: timeoutMs + SNAPSHOT_DEADLINE_MS,
         bodyTimeout: request.idleTimeoutMs,
       });
       if (response.statusCode === 200) return { open: true, body: response.body };

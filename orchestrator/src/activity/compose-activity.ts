@@ -17,6 +17,10 @@ export interface Activity {
   feed: DashboardFeed;
 }
 
+/** A job no pool fits is shown only when it asks for a self-hosted runner: GitHub's own runners serve the rest. */
+const wantsSelfHosted = (labels: readonly string[]) =>
+  labels.some((label) => label.toLowerCase() === 'self-hosted');
+
 const isoOrNull = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /** GitHub's budget as the client last saw it, for people. */
@@ -53,8 +57,9 @@ export function composeActivity(deps: {
   const pass: PassActivity = {
     planned(queued, waits, runners) {
       for (const job of queued) {
-        jobs.queued(job);
         const wait = waits.get(job.id);
+        if (wait?.pool === null && !wantsSelfHosted(job.labels)) continue;
+        jobs.queued(job);
         jobs.planned(job.id, wait?.reason ?? null, wait?.pool ?? null);
       }
       jobs.demandSeen(new Set(queued.map((job) => job.id)));
@@ -64,6 +69,7 @@ export function composeActivity(deps: {
   };
   const webhooks: JobActivity = {
     queued(job, waitReason) {
+      if (waitReason !== null && !wantsSelfHosted(job.labels)) return;
       jobs.queued(job);
       if (waitReason !== null) jobs.planned(job.id, waitReason);
     },

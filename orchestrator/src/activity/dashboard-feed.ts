@@ -33,10 +33,24 @@ export interface FeedOptions {
   heartbeatMs?: number;
 }
 
+/** What was last sent: what later changes are measured against, and what a later watcher's snapshot is. */
+interface Sent {
+  runners: Map<string, { json: string; runner: Runner }>;
+  pools: Pool[];
+  poolsJson: string;
+  health: Health;
+  rateLimit: GitHubRateLimit;
+  healthJson: string;
+  latencyJson: string;
+  /** What holds up every queued job (engine, GitHub's block): when it changes, the queued jobs are sent again. */
+  conditions: string;
+}
+
 /**
  * The dashboard's live feed: a snapshot to each new stream, then only what changed. The runners are looked at
  * every second while at least one stream is open (and not at all otherwise); jobs are pushed as they change.
- * A slow client is dropped (bounded buffer), and every stream ends with `bye` at shutdown.
+ * A stream opened while others watch gets what they were last sent, so no change can fall between its snapshot
+ * and the changes after it. A slow client is dropped (bounded buffer), and every stream ends with `bye` at shutdown.
  */
 export class DashboardFeed {
   readonly #sources: FeedSources;
@@ -47,10 +61,7 @@ export class DashboardFeed {
   #timer: NodeJS.Timeout | null = null;
   #ticking = false;
   #lastSlowTick = 0;
-  #runners = new Map<string, string>();
-  #pools = '';
-  #health = '';
-  #latency = '';
+  #sent: Sent | null = null;
   #lastHealth: Health | null = null;
 
   constructor(sources: FeedSources, logger: Logger, options: FeedOptions = {}) {
@@ -81,31 +92,28 @@ export class DashboardFeed {
     return this.#streams.full;
   }
 
-  /** Everything at once, as the first event of a stream and `GET /api/v1/jobs` need it. */
-  async snapshot(signal: AbortSignal): Promise<DashboardSnapshot> {
-    const [runners, health] = await Promise.all([this.#sources.runners(signal), this.#sources.health()]);
-    this.#lastHealth = health;
-    return {
-      runners,
-      pools: this.#sources.pools(runners),
-      jobs: this.#sources.jobs.list(),
-      latency: this.#sources.jobs.latency.summary(),
-      health,
-      rateLimit: this.#sources.rateLimit(),
-    };
+  /** Asks for health now (cached probes): the recent jobs' wait reasons read it. */
+  async refreshHealth(): Promise<void> {
+    this.#lastHealth = await this.#sources.health();
   }
 
   /** Opens a stream on `sink` and sends it the snapshot; null when too many are open or the feed is closing. */
   async open(sink: SseSink): Promise<SseStream | null> {
     const stream = this.#streams.open(sink, () => this.#stopWhenUnwatched());
     if (stream === null) return null;
-    const snapshot = await this.snapshot(AbortSignal.timeout(10_000));
-    stream.send('snapshot', { type: 'snapshot', snapshot });
-    // The first watcher sets what changes are measured against; a later one gets repeats at worst, never gaps.
+    if (this.#sent !== null && this.#timer !== null) {
+      stream.send('snapshot', { type: 'snapshot', snapshot: this.#snapshotOf(this.#sent) });
+      return stream;
+    }
+    const looked = await this.#look(AbortSignal.timeout(10_000));
     // A client gone while its snapshot was read has been forgotten already: looking for it would never stop.
-    if (this.#timer === null && stream.open) {
-      this.#remember(snapshot);
+    if (this.#streams.size === 0) return stream;
+    // The first watcher's look is what changes are measured against (unless another first watcher was quicker).
+    this.#sent ??= looked;
+    stream.send('snapshot', { type: 'snapshot', snapshot: this.#snapshotOf(this.#sent) });
+    if (this.#timer === null) {
       this.#timer = setInterval(() => void this.#tick(), this.#tickMs);
+      this.#timer.unref();
     }
     return stream;
   }
@@ -113,86 +121,131 @@ export class DashboardFeed {
   /** Ends every stream with `bye` (the server is stopping) and stops looking. */
   close(): void {
     this.#streams.closeAll('bye', { type: 'bye', reason: 'shutdown' });
-    this.#stopWhenUnwatched();
+    this.#stop();
   }
 
   #stopWhenUnwatched(): void {
-    if (this.#streams.size > 0 || this.#timer === null) return;
-    clearInterval(this.#timer);
-    this.#timer = null;
+    if (this.#streams.size === 0) this.#stop();
   }
 
-  #remember(snapshot: DashboardSnapshot): void {
-    this.#runners = new Map(snapshot.runners.map((runner) => [runner.id, JSON.stringify(runner)]));
-    this.#pools = JSON.stringify(snapshot.pools);
-    this.#health = JSON.stringify([withoutUptime(snapshot.health), snapshot.rateLimit]);
-    this.#latency = JSON.stringify(snapshot.latency);
+  #stop(): void {
+    if (this.#timer !== null) clearInterval(this.#timer);
+    this.#timer = null;
+    this.#sent = null;
+  }
+
+  /** Everything at once. The runners as last known when the engine does not answer: health then says why. */
+  async #look(signal: AbortSignal): Promise<Sent> {
+    const [listed, health] = await Promise.all([
+      this.#sources.runners(signal).catch(() => null),
+      this.#sources.health(),
+    ]);
+    this.#lastHealth = health;
+    const runners = listed ?? [...(this.#sent?.runners.values() ?? [])].map(({ runner }) => runner);
+    const pools = this.#sources.pools(runners);
+    const rateLimit = this.#sources.rateLimit();
+    return {
+      runners: new Map(runners.map((runner) => [runner.id, { json: JSON.stringify(runner), runner }])),
+      pools,
+      poolsJson: JSON.stringify(pools),
+      health,
+      rateLimit,
+      healthJson: JSON.stringify([withoutUptime(health), rateLimit]),
+      latencyJson: JSON.stringify(this.#sources.jobs.latency.summary()),
+      conditions: this.#conditions(),
+    };
+  }
+
+  #snapshotOf(sent: Sent): DashboardSnapshot {
+    return {
+      runners: [...sent.runners.values()].map(({ runner }) => runner),
+      pools: sent.pools,
+      jobs: this.#sources.jobs.list(),
+      latency: this.#sources.jobs.latency.summary(),
+      health: sent.health,
+      rateLimit: sent.rateLimit,
+    };
+  }
+
+  #conditions(): string {
+    const until = this.#sources.rateLimit().blockedUntil;
+    const blocked = until !== null && Date.parse(until) > Date.now() ? until : 'none';
+    return `${this.#lastHealth?.dependencies['docker']?.status ?? 'unknown'}|${blocked}`;
   }
 
   /** One look: what changed since the last is sent; a look still running when the next is due is not doubled. */
   async #tick(): Promise<void> {
-    if (this.#ticking) return;
+    const sent = this.#sent;
+    if (this.#ticking || sent === null) return;
     this.#ticking = true;
     try {
       const runners = await this.#sources.runners(AbortSignal.timeout(Math.max(5_000, this.#tickMs * 5)));
       this.#sources.jobs.observeRunners(
         runners.map(({ id, status, jobId }) => ({ id, state: status, jobId })),
       );
-      this.#sendRunners(runners);
-      this.#sendIfChanged('pools', this.#sources.pools(runners), (json) => (this.#pools = json), this.#pools);
-      if (Date.now() - this.#lastSlowTick >= this.#slowTickMs) await this.#slowTick();
+      this.#sendRunners(sent, runners);
+      const pools = this.#sources.pools(runners);
+      const poolsJson = JSON.stringify(pools);
+      if (poolsJson !== sent.poolsJson) {
+        Object.assign(sent, { pools, poolsJson });
+        this.#streams.broadcast('pools', { type: 'pools', pools });
+      }
     } catch (error) {
       this.#log.debug(
         { err: error },
         'the dashboard feed could not look at the runners; the next look retries',
       );
+    }
+    try {
+      // Even when the runners could not be listed: that is when health has news.
+      if (Date.now() - this.#lastSlowTick >= this.#slowTickMs) await this.#slowTick(sent);
+    } catch (error) {
+      this.#log.debug({ err: error }, 'the dashboard feed could not read health; the next look retries');
     } finally {
       this.#ticking = false;
     }
   }
 
-  async #slowTick(): Promise<void> {
+  async #slowTick(sent: Sent): Promise<void> {
     this.#lastSlowTick = Date.now();
     const health = await this.#sources.health();
     this.#lastHealth = health;
     const rateLimit = this.#sources.rateLimit();
-    this.#sendIfChanged('health', { health, rateLimit }, (json) => (this.#health = json), this.#health, [
-      withoutUptime(health),
-      rateLimit,
-    ]);
+    const healthJson = JSON.stringify([withoutUptime(health), rateLimit]);
+    if (healthJson !== sent.healthJson) {
+      Object.assign(sent, { health, rateLimit, healthJson });
+      this.#streams.broadcast('health', { type: 'health', health, rateLimit });
+    }
     const latency: JobLatency = this.#sources.jobs.latency.summary();
-    this.#sendIfChanged('latency', { latency }, (json) => (this.#latency = json), this.#latency, latency);
+    const latencyJson = JSON.stringify(latency);
+    if (latencyJson !== sent.latencyJson) {
+      sent.latencyJson = latencyJson;
+      this.#streams.broadcast('latency', { type: 'latency', latency });
+    }
+    const conditions = this.#conditions();
+    if (conditions !== sent.conditions) {
+      sent.conditions = conditions;
+      // Every queued job's wait reason reads them: each is sent again as it reads now.
+      for (const job of this.#sources.jobs.list()) {
+        if (job.phase === 'queued') this.#streams.broadcast('job', { type: 'job', job });
+      }
+    }
   }
 
-  #sendRunners(runners: readonly Runner[]): void {
+  #sendRunners(sent: Sent, runners: readonly Runner[]): void {
     const seen = new Set<string>();
     for (const runner of runners) {
       seen.add(runner.id);
       const json = JSON.stringify(runner);
-      if (this.#runners.get(runner.id) === json) continue;
-      this.#runners.set(runner.id, json);
+      if (sent.runners.get(runner.id)?.json === json) continue;
+      sent.runners.set(runner.id, { json, runner });
       this.#streams.broadcast('runner', { type: 'runner', runner });
     }
-    for (const id of [...this.#runners.keys()]) {
+    for (const id of [...sent.runners.keys()]) {
       if (seen.has(id)) continue;
-      this.#runners.delete(id);
+      sent.runners.delete(id);
       this.#streams.broadcast('runner.removed', { type: 'runner.removed', id });
     }
-  }
-
-  /** Sends `payload` as `type` when `compared` (default: the payload) differs from what was sent last. */
-  #sendIfChanged(
-    type: 'pools' | 'health' | 'latency',
-    payload: object,
-    keep: (json: string) => void,
-    last: string,
-    compared: unknown = payload,
-  ): void {
-    const json = JSON.stringify(compared);
-    if (json === last) return;
-    keep(json);
-    const data = type === 'pools' ? { type, pools: payload } : { type, ...payload };
-    this.#streams.broadcast(type, data);
   }
 }
 

@@ -247,4 +247,23 @@ describe('RecentJobs', () => {
     jobs.planned(1, 'pool small at max 1', 'small');
     expect(jobs.get(1)).toMatchObject({ pool: 'small', waitReason: 'pool small at max 1' });
   });
+
+  it('does not bring back a job it dropped: a queue longer than the ring does not churn it', () => {
+    const { jobs, changes } = watched({ capacity: 2 });
+    for (const id of [1, 2, 3]) jobs.queued(sighting(id));
+    const before = changes.length;
+    // Every pass sees all three queued again: the dropped one stays out, the others have no news.
+    for (const id of [1, 2, 3]) jobs.queued(sighting(id));
+    expect(jobs.list().map((job) => job.id)).toEqual([3, 2]);
+    expect(changes.length).toBe(before);
+  });
+
+  it('takes no latency sample of a job no pool fits (not ours to serve)', () => {
+    const { jobs } = watched();
+    jobs.queued(sighting(1));
+    jobs.planned(1, 'no pool fits labels [self-hosted, gpu]', null);
+    jobs.taken(1, 'someone-else');
+    expect(jobs.get(1)?.phase).toBe('taken');
+    expect(jobs.latency.summary().overall.toTaken.count).toBe(0);
+  });
 });

@@ -36,7 +36,12 @@ interface Entry {
   planReason: string | null;
   /** Seen in the control loop's demand (polls, webhooks), so its leaving the demand means it left the queue. */
   inDemand: boolean;
+  /** No pool fits it: not ours to serve, so its times say nothing of our latency. */
+  unserved: boolean;
 }
+
+/** Jobs dropped from the ring that are not brought back by a later sighting (a queue longer than the ring). */
+const FORGOTTEN_LIMIT = 10_000;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const hhmm = (ms: number) => iso(ms).slice(11, 16);
@@ -47,6 +52,7 @@ const hhmm = (ms: number) => iso(ms).slice(11, 16);
  */
 export class RecentJobs {
   readonly #jobs: BoundedMap<number, Entry>;
+  readonly #forgotten = new BoundedMap<number, true>(FORGOTTEN_LIMIT);
   readonly #now: () => number;
   readonly latency: JobLatencySamples;
   #conditions: FleetConditions | null = null;
@@ -72,7 +78,14 @@ export class RecentJobs {
   queued(sighting: JobSighting): void {
     const entry = this.#jobs.get(sighting.id);
     if (entry === undefined) {
-      this.#jobs.set(sighting.id, { job: newJob(sighting, this.#now()), planReason: null, inDemand: false });
+      // Once dropped, a job stays out: more queued jobs than the ring holds must not churn it on every pass.
+      if (this.#forgotten.has(sighting.id)) return;
+      if (this.#jobs.size >= this.#jobs.limit) {
+        const [oldest] = this.#jobs.keys();
+        if (oldest !== undefined) this.#forgotten.set(oldest, true);
+      }
+      const job = newJob(sighting, this.#now());
+      this.#jobs.set(sighting.id, { job, planReason: null, inDemand: false, unserved: false });
       return this.#changed(sighting.id);
     }
     const { job } = entry;
@@ -95,6 +108,7 @@ export class RecentJobs {
     const poolChanged = pool !== null && entry.job.pool !== pool && entry.job.phase === 'queued';
     if (entry.planReason === reason && !poolChanged) return;
     entry.planReason = reason;
+    entry.unserved = reason !== null && pool === null;
     if (poolChanged) entry.job.pool = pool;
     if (entry.job.phase === 'queued') this.#changed(jobId);
   }
@@ -132,8 +146,9 @@ export class RecentJobs {
     const { job } = entry;
     const queuedAt = Date.parse(job.queuedAt);
     // Taken by a runner that was running already (a warm one): it had a runner running as soon as it was taken.
-    if (sample && job.runnerStartedAt === null) this.latency.add('toRunning', atMs - queuedAt);
-    if (sample) this.latency.add('toTaken', atMs - queuedAt);
+    const sampled = sample && !entry.unserved;
+    if (sampled && job.runnerStartedAt === null) this.latency.add('toRunning', atMs - queuedAt);
+    if (sampled) this.latency.add('toTaken', atMs - queuedAt);
     Object.assign(job, {
       phase: 'taken',
       takenAt: iso(atMs),

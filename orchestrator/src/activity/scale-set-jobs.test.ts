@@ -23,6 +23,7 @@ describe("a scale set's job messages in the recent jobs", () => {
       workflow: 'ci.yml',
       labels: ['arc-small'],
       phase: 'queued',
+      pool: 'arc',
     });
     recordScaleSetJob(jobs, 'arc', {
       ...base,

@@ -33,6 +33,7 @@ export function recordScaleSetJob(jobs: RecentJobs, pool: string, job: JobMessag
         name: job.jobDisplayName ?? null,
         workflow: workflowOf(job.jobWorkflowRef),
       });
+      jobs.planned(id, null, pool);
       return;
     case 'JobStarted':
       jobs.taken(id, job.runnerName ?? null, at(job.runnerAssignTime));

@@ -14,11 +14,11 @@ export interface ActivityRoutesOptions {
  * dashboard's Server-Sent Events: a snapshot, then what changes).
  */
 export const activityRoutes: FastifyPluginAsync<ActivityRoutesOptions> = async (app, { jobs, feed }) => {
-  app.get('/api/v1/jobs', async (): Promise<RecentJobList> => ({
-    jobs: jobs.list(),
-    capacity: jobs.capacity,
-    latency: jobs.latency.summary(),
-  }));
+  app.get('/api/v1/jobs', async (request): Promise<RecentJobList> => {
+    // The wait reasons read the engine's health: fresh (cached probes), not as a dashboard last saw it.
+    await feed.refreshHealth().catch((error: unknown) => request.log.debug({ err: error }, 'no health'));
+    return { jobs: jobs.list(), capacity: jobs.capacity, latency: jobs.latency.summary() };
+  });
 
   app.get('/api/v1/events', async (request, reply) => {
     if (feed.full)

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from './api';
 import type { EventStreamOptions, StreamEnd } from './event-stream';
-import { reconnectDelay, startLiveConnection, type ConnectionStatus } from './live-connection';
+import { reconnectDelay, STABLE_MS, startLiveConnection, type ConnectionStatus } from './live-connection';
 
 /** A stream reader whose every call is answered by the next step of a script. */
 function scriptedReader(steps: ((options: EventStreamOptions) => Promise<StreamEnd>)[]) {
@@ -24,10 +24,12 @@ describe('startLiveConnection', () => {
 
   it('reconnects after an error or a goodbye, and says so', async () => {
     const statuses: ConnectionStatus[] = [];
+    let clock = 0;
     const read = scriptedReader([
       async () => Promise.reject(new TypeError('network down')),
       async (options) => {
         options.onOpen();
+        clock += STABLE_MS;
         return { kind: 'bye', reason: 'shutdown' };
       },
       async (options) => {
@@ -38,7 +40,7 @@ describe('startLiveConnection', () => {
     const stop = startLiveConnection({
       key: 'k',
       read,
-      now: () => 0,
+      now: () => clock,
       onEvent: () => {},
       onStatus: (status) => statuses.push(status),
       onUnauthorized: () => {},
@@ -47,12 +49,34 @@ describe('startLiveConnection', () => {
     expect(statuses.map((s) => s.kind)).toEqual(['connecting', 'reconnecting']);
     expect(statuses[1]).toMatchObject({ attempt: 1, retryAt: 1000 });
     await vi.advanceTimersByTimeAsync(1000);
-    // Opened (the backoff starts over), then the server said goodbye.
+    // Opened and stayed up (the backoff starts over), then the server said goodbye.
     expect(statuses.slice(2).map((s) => s.kind)).toEqual(['live', 'reconnecting']);
     expect(statuses[3]).toMatchObject({ attempt: 1, reason: 'the server is restarting' });
     await vi.advanceTimersByTimeAsync(1000);
     expect(statuses.at(-1)?.kind).toBe('live');
     expect(read).toHaveBeenCalledTimes(3);
+    stop();
+  });
+
+  it('keeps backing off when streams are cut as soon as they open', async () => {
+    const statuses: ConnectionStatus[] = [];
+    const cutAtOnce = async (options: { onOpen(): void }): Promise<StreamEnd> => {
+      options.onOpen();
+      return { kind: 'closed' };
+    };
+    const read = scriptedReader([cutAtOnce, cutAtOnce, async () => new Promise<StreamEnd>(() => {})]);
+    const stop = startLiveConnection({
+      key: 'k',
+      read,
+      now: () => 0,
+      onEvent: () => {},
+      onStatus: (status) => statuses.push(status),
+      onUnauthorized: () => {},
+    });
+    await vi.advanceTimersByTimeAsync(1000);
+    await vi.advanceTimersByTimeAsync(2000);
+    const attempts = statuses.flatMap((s) => (s.kind === 'reconnecting' ? [s.attempt] : []));
+    expect(attempts).toEqual([1, 2]);
     stop();
   });
 

@@ -23,6 +23,9 @@ export interface LiveConnectionOptions {
 const FIRST_DELAY_MS = 1_000;
 const MAX_DELAY_MS = 10_000;
 
+/** How long a stream must have stayed open for the next reconnection to start again from the first delay. */
+export const STABLE_MS = 30_000;
+
 /** Backoff before reconnect attempt `attempt` (1-based): 1 s, 2 s, 4 s, 8 s, then 10 s. */
 export function reconnectDelay(attempt: number): number {
   return Math.min(MAX_DELAY_MS, FIRST_DELAY_MS * 2 ** Math.max(0, attempt - 1));
@@ -49,6 +52,7 @@ async function runConnection(options: LiveConnectionOptions, signal: AbortSignal
   const read = options.read ?? readEventStream;
   const now = options.now ?? Date.now;
   let attempt = 0;
+  let openedAt: number | null = null;
   options.onStatus({ kind: 'connecting' });
   while (!signal.aborted) {
     let reason: string;
@@ -57,7 +61,7 @@ async function runConnection(options: LiveConnectionOptions, signal: AbortSignal
         key: options.key,
         signal,
         onOpen: () => {
-          attempt = 0;
+          openedAt = now();
           options.onStatus({ kind: 'live' });
         },
         onEvent: options.onEvent,
@@ -72,6 +76,9 @@ async function runConnection(options: LiveConnectionOptions, signal: AbortSignal
       reason = describeError(error);
     }
     if (signal.aborted) return;
+    // Only a stream that stayed up a while starts the backoff afresh: one cut at once must not retry every second.
+    if (openedAt !== null && now() - openedAt >= STABLE_MS) attempt = 0;
+    openedAt = null;
     attempt += 1;
     const delay = reconnectDelay(attempt);
     options.onStatus({ kind: 'reconnecting', attempt, retryAt: now() + delay, reason });

@@ -24,6 +24,8 @@ export class SseStream {
   readonly #maxBuffered: number;
   #open = true;
   #nextId = 1;
+  /** A relay's last chunk ended an event: a last event of our own may follow without corrupting one. */
+  #atBoundary = true;
 
   constructor(sink: SseSink, maxBufferedBytes: number) {
     this.#sink = sink;
@@ -59,6 +61,7 @@ export class SseStream {
       return false;
     }
     this.#sink.write(chunk);
+    this.#atBoundary = chunk.length >= 2 && chunk[chunk.length - 1] === 10 && chunk[chunk.length - 2] === 10;
     return true;
   }
 
@@ -70,7 +73,7 @@ export class SseStream {
   /** Ends the stream after a last event (if it can still be sent). */
   close(type?: string, data?: unknown): void {
     if (!this.open) return;
-    if (type !== undefined && this.#sink.writableLength <= this.#maxBuffered) {
+    if (type !== undefined && this.#atBoundary && this.#sink.writableLength <= this.#maxBuffered) {
       this.#sink.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
     }
     this.#open = false;
@@ -80,7 +83,7 @@ export class SseStream {
   /** Cuts the connection without waiting for buffered bytes (the client is too slow to be waited for). */
   drop(): void {
     this.#open = false;
-    this.#sink.destroy();
+    if (!this.#sink.destroyed) this.#sink.destroy();
   }
 }
 
@@ -131,11 +134,16 @@ export class SseStreams {
     for (const stream of this.#streams) stream.sendJson(type, json);
   }
 
-  /** Ends every stream with a last event and refuses new ones. */
-  closeAll(type?: string, data?: unknown): void {
+  /**
+   * Ends every stream with a last event and refuses new ones. A client that has not taken its last bytes within
+   * `graceMs` is cut: a stalled client (a laptop asleep) must not hold the server's shutdown.
+   */
+  closeAll(type?: string, data?: unknown, graceMs = 1_000): void {
     this.#closed = true;
-    for (const stream of this.#streams) stream.close(type, data);
+    const closing = [...this.#streams];
+    for (const stream of closing) stream.close(type, data);
     this.#stopHeartbeat();
+    if (closing.length > 0) setTimeout(() => closing.forEach((stream) => stream.drop()), graceMs).unref();
   }
 
   #stopHeartbeat(): void {
