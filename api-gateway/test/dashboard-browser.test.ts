@@ -5,16 +5,14 @@ import { startGitHubSim, type GitHubSim } from '@gha-ephemeral/github-sim';
 import {
   countContainersByLabel,
   findRepoRoot,
-  freePort,
   removeContainersByLabel,
   requireDockerEngine,
-  STAND_IN_RUNNER_IMAGE,
   uniqueId,
   waitFor,
 } from '@gha-ephemeral/testkit';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { answers, startService, stopService, type Service } from './helpers/services.js';
+import { startBuiltGateway, startBuiltOrchestrator, stopService, type Service } from './helpers/services.js';
 
 // The dashboard in a real browser, in front of the built services, the GitHub simulator (which sends signed webhooks
 // as GitHub would) and the real Docker engine. Screenshots go to docs/images with UPDATE_SCREENSHOTS=1.
@@ -53,44 +51,22 @@ describe('the dashboard in a real browser (built services, simulator, Docker)', 
     sim.control.createRepo({ owner: 'octo', name: 'app' });
     const poolFile = join(mkdtempSync(join(tmpdir(), 'dashboard-')), 'pools.yaml');
     writeFileSync(poolFile, POOLS);
-    const orchestratorPort = await freePort();
-    orchestrator = startService(join(root, 'orchestrator/dist/main.js'), {
-      GITHUB_API_URL: sim.apiUrl,
-      GITHUB_RUNNER_TOKEN: GITHUB_TOKEN,
-      RUNNER_IMAGE: STAND_IN_RUNNER_IMAGE,
-      RUNNER_NETWORK: 'host',
-      RUNNER_POOLS_FILE: poolFile,
-      AUTO_CREATE_RUNNERS: 'true',
-      ORCHESTRATOR_ID: orchestratorId,
-      ORCHESTRATOR_HOST: '127.0.0.1',
-      ORCHESTRATOR_PORT: String(orchestratorPort),
-      ORCHESTRATOR_API_TOKEN: SHARED_TOKEN,
-      LOG_FORMAT: 'json',
+    const started = await startBuiltOrchestrator({
+      githubApiUrl: sim.apiUrl,
+      githubToken: GITHUB_TOKEN,
+      orchestratorId,
+      apiToken: SHARED_TOKEN,
+      env: { RUNNER_POOLS_FILE: poolFile, AUTO_CREATE_RUNNERS: 'true' },
     });
-    const gatewayPort = await freePort();
-    gateway = startService(join(root, 'api-gateway/dist/main.js'), {
-      API_GATEWAY_HOST: '127.0.0.1',
-      API_GATEWAY_PORT: String(gatewayPort),
-      ORCHESTRATOR_URL: `http://127.0.0.1:${orchestratorPort}`,
-      ORCHESTRATOR_API_TOKEN: SHARED_TOKEN,
-      GATEWAY_API_KEYS: API_KEY,
-      GITHUB_WEBHOOK_SECRET: WEBHOOK_SECRET,
-      LOG_FORMAT: 'json',
+    orchestrator = started.service;
+    const front = await startBuiltGateway({
+      orchestratorUrl: started.url,
+      apiToken: SHARED_TOKEN,
+      apiKey: API_KEY,
+      env: { GITHUB_WEBHOOK_SECRET: WEBHOOK_SECRET },
     });
-    origin = `http://127.0.0.1:${gatewayPort}`;
-    try {
-      await waitFor(() => answers(`http://127.0.0.1:${orchestratorPort}/health`), {
-        timeoutMs: 30_000,
-        message: 'the orchestrator to listen',
-      });
-      await waitFor(() => answers(`${origin}/health`), {
-        timeoutMs: 30_000,
-        message: 'the gateway to listen',
-      });
-    } catch (error) {
-      const said = `orchestrator:\n${orchestrator.output.join('')}\ngateway:\n${gateway.output.join('')}`;
-      throw new Error(`${(error as Error).message}\n${said}`);
-    }
+    gateway = front.service;
+    origin = front.url;
     sim.control.addWebhook({ url: `${origin}/webhooks/github`, secret: WEBHOOK_SECRET });
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   }, 120_000);

@@ -4,7 +4,6 @@ import type { Runner } from '@gha-ephemeral/contract';
 import { startGitHubSim, type GitHubSim } from '@gha-ephemeral/github-sim';
 import {
   findRepoRoot,
-  freePort,
   removeContainersByLabel,
   requireDockerEngine,
   STAND_IN_RUNNER_IMAGE,
@@ -12,7 +11,7 @@ import {
   waitFor,
 } from '@gha-ephemeral/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { answers, startService, stopService, type Service } from './helpers/services.js';
+import { startBuiltGateway, startBuiltOrchestrator, stopService, type Service } from './helpers/services.js';
 
 const GITHUB_TOKEN = `ghp_${'e2e0'.repeat(9)}`;
 const SHARED_TOKEN = 'gateway-to-orchestrator-0123456789';
@@ -45,39 +44,20 @@ describe('end to end: the built gateway in front of the real orchestrator, the G
     sim = await startGitHubSim({ tokens: { [GITHUB_TOKEN]: { login: 'octo' } } });
     sim.control.createRepo({ owner: 'octo', name: 'hello' });
 
-    const orchestratorPort = await freePort();
-    orchestrator = startService(join(root, 'orchestrator/dist/main.js'), {
-      GITHUB_API_URL: sim.apiUrl,
-      GITHUB_RUNNER_TOKEN: GITHUB_TOKEN,
-      RUNNER_IMAGE: STAND_IN_RUNNER_IMAGE,
-      RUNNER_NETWORK: 'host',
-      ORCHESTRATOR_ID: orchestratorId,
-      ORCHESTRATOR_HOST: '127.0.0.1',
-      ORCHESTRATOR_PORT: String(orchestratorPort),
-      ORCHESTRATOR_API_TOKEN: SHARED_TOKEN,
-      LOG_FORMAT: 'json',
+    const started = await startBuiltOrchestrator({
+      githubApiUrl: sim.apiUrl,
+      githubToken: GITHUB_TOKEN,
+      orchestratorId,
+      apiToken: SHARED_TOKEN,
     });
-    const gatewayPort = await freePort();
-    gateway = startService(join(root, 'api-gateway/dist/main.js'), {
-      API_GATEWAY_HOST: '127.0.0.1',
-      API_GATEWAY_PORT: String(gatewayPort),
-      ORCHESTRATOR_URL: `http://127.0.0.1:${orchestratorPort}`,
-      ORCHESTRATOR_API_TOKEN: SHARED_TOKEN,
-      GATEWAY_API_KEYS: API_KEY,
-      LOG_FORMAT: 'json',
+    orchestrator = started.service;
+    const front = await startBuiltGateway({
+      orchestratorUrl: started.url,
+      apiToken: SHARED_TOKEN,
+      apiKey: API_KEY,
     });
-    base = `http://127.0.0.1:${gatewayPort}`;
-    try {
-      await waitFor(() => answers(`http://127.0.0.1:${orchestratorPort}/health`), {
-        timeoutMs: 30_000,
-        message: 'the orchestrator to listen',
-      });
-      await waitFor(() => answers(`${base}/health`), { timeoutMs: 30_000, message: 'the gateway to listen' });
-    } catch (error) {
-      throw new Error(
-        `${(error as Error).message}\norchestrator said:\n${orchestrator.output.join('')}\ngateway said:\n${gateway.output.join('')}`,
-      );
-    }
+    gateway = front.service;
+    base = front.url;
   });
 
   afterAll(async () => {

@@ -1,70 +1,25 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DashboardEvent, RecentJobList } from '@gha-ephemeral/contract';
 import { startGitHubSim, type GitHubSim } from '@gha-ephemeral/github-sim';
 import {
-  findRepoRoot,
-  freePort,
   openSse,
   removeContainersByLabel,
-  STAND_IN_RUNNER_IMAGE,
   uniqueId,
-  waitFor,
+  within,
   type SseClient,
   type SseEvent,
 } from '@gha-ephemeral/testkit';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { bearer, startTestGateway, type TestGateway } from './helpers/gateway.js';
+import { startBuiltOrchestrator, stopService, type Service } from './helpers/services.js';
 
 const GITHUB_TOKEN = `ghp_${'evts'.repeat(9)}`;
 const SHARED_TOKEN = 'gateway-to-orchestrator-events-0123';
 const WORKFLOW =
   'name: CI\non: [push]\njobs:\n  build:\n    runs-on: [self-hosted, gpu]\n    steps:\n      - run: echo hi\n';
 const GPU_REASON = 'no pool fits labels [self-hosted, gpu]';
-
-/** The built orchestrator as its own process, with its output kept for failure messages. */
-interface Service {
-  child: ChildProcess;
-  output: string[];
-  exited: Promise<number | null>;
-}
-
-function startOrchestrator(env: Record<string, string>): Service {
-  const script = join(findRepoRoot(), 'orchestrator/dist/main.js');
-  if (!existsSync(script)) throw new Error(`${script} is missing: run pnpm build first`);
-  const child = spawn(process.execPath, [script], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const output: string[] = [];
-  child.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, output, exited };
-}
-
-async function stopOrchestrator(service: Service | undefined): Promise<void> {
-  if (!service || service.child.exitCode !== null) return;
-  service.child.kill('SIGTERM');
-  const timer = setTimeout(() => service.child.kill('SIGKILL'), 15_000);
-  await service.exited;
-  clearTimeout(timer);
-}
-
-/** `promise`, or an error saying what did not finish within `ms`. */
-async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not complete within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 const data = (event: SseEvent) => event.data as DashboardEvent;
 const isGpuJob = (jobId: number) => (event: SseEvent) => {
@@ -98,28 +53,15 @@ describe('the gateway relays the dashboard stream of a real orchestrator', () =>
     });
     const poolFile = join(mkdtempSync(join(tmpdir(), 'gw-events-')), 'pools.yaml');
     writeFileSync(poolFile, 'pools:\n  - name: small\n    labels: [small]\n    max: 1\n');
-    const port = await freePort();
-    orchestrator = startOrchestrator({
-      GITHUB_API_URL: sim.apiUrl,
-      GITHUB_RUNNER_TOKEN: GITHUB_TOKEN,
-      RUNNER_IMAGE: STAND_IN_RUNNER_IMAGE,
-      RUNNER_NETWORK: 'host',
-      ORCHESTRATOR_ID: orchestratorId,
-      ORCHESTRATOR_HOST: '127.0.0.1',
-      ORCHESTRATOR_PORT: String(port),
-      ORCHESTRATOR_API_TOKEN: SHARED_TOKEN,
-      AUTO_CREATE_RUNNERS: 'true',
-      RUNNER_POOLS_FILE: poolFile,
-      RUNNER_CHECK_INTERVAL: '1',
-      LOG_FORMAT: 'json',
+    const started = await startBuiltOrchestrator({
+      githubApiUrl: sim.apiUrl,
+      githubToken: GITHUB_TOKEN,
+      orchestratorId,
+      apiToken: SHARED_TOKEN,
+      env: { AUTO_CREATE_RUNNERS: 'true', RUNNER_POOLS_FILE: poolFile, RUNNER_CHECK_INTERVAL: '1' },
     });
-    orchestratorUrl = `http://127.0.0.1:${port}`;
-    await waitFor(
-      async () => (await fetch(`${orchestratorUrl}/health`, { signal: AbortSignal.timeout(1000) })).ok,
-      { timeoutMs: 30_000, message: 'the orchestrator to listen' },
-    ).catch((error: Error) => {
-      throw new Error(`${error.message}\norchestrator said:\n${orchestrator!.output.join('')}`);
-    });
+    orchestrator = started.service;
+    orchestratorUrl = started.url;
     gateway = await startTestGateway({ orchestratorUrl, apiToken: SHARED_TOKEN, listen: true });
     base = `http://127.0.0.1:${(gateway.app.server.address() as { port: number }).port}`;
   });
@@ -127,7 +69,7 @@ describe('the gateway relays the dashboard stream of a real orchestrator', () =>
   afterAll(async () => {
     for (const client of clients) client.close();
     await gateway?.close();
-    await stopOrchestrator(orchestrator);
+    await stopService(orchestrator);
     await removeContainersByLabel('gha-ephemeral.orchestrator', orchestratorId);
     await sim?.close();
   });

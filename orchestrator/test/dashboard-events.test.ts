@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DashboardEvent, RecentJob, RecentJobList } from '@gha-ephemeral/contract';
 import type { GitHubSim } from '@gha-ephemeral/github-sim';
-import { openSse, waitFor, type SseClient, type SseEvent } from '@gha-ephemeral/testkit';
+import { openSse, waitFor, within, type SseClient, type SseEvent } from '@gha-ephemeral/testkit';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startHarness, startHarnessSim, type Harness } from './harness.js';
 
@@ -16,19 +16,6 @@ pools:
     labels: [small]
     max: 1
 `;
-
-/** `promise`, or an error saying what did not finish within `ms`. */
-async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not complete within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 const data = (event: SseEvent) => event.data as DashboardEvent;
 const jobOf = (event: SseEvent, id: number): RecentJob | null => {

@@ -1,5 +1,5 @@
 import { AppError } from '@gha-ephemeral/contract';
-import { Pool } from 'undici';
+import { Pool, type Dispatcher } from 'undici';
 import { toUpstreamError } from './upstream-error.js';
 
 /** One request to the orchestrator. `path` is absolute from the orchestrator's root (`/api/v1/runners`). */
@@ -125,14 +125,7 @@ export class OrchestratorClient implements OrchestratorPort {
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
       });
-      const text = await response.body.text();
-      const retryAfter = response.headers['retry-after'];
-      return {
-        statusCode: response.statusCode,
-        text,
-        json: parseJsonBody(text, response.headers['content-type']),
-        retryAfter: typeof retryAfter === 'string' ? retryAfter : undefined,
-      };
+      return await readAnswer(response);
     } catch (error) {
       if (error instanceof AppError) throw error;
       // Whatever undici made of an abort, the signal's reason says why: a TimeoutError is a timeout.
@@ -159,17 +152,7 @@ export class OrchestratorClient implements OrchestratorPort {
         bodyTimeout: request.idleTimeoutMs,
       });
       if (response.statusCode === 200) return { open: true, body: response.body };
-      const text = await response.body.text();
-      const retryAfter = response.headers['retry-after'];
-      return {
-        open: false,
-        response: {
-          statusCode: response.statusCode,
-          text,
-          json: parseJsonBody(text, response.headers['content-type']),
-          retryAfter: typeof retryAfter === 'string' ? retryAfter : undefined,
-        },
-      };
+      return { open: false, response: await readAnswer(response) };
     } catch (error) {
       if (error instanceof AppError) throw error;
       throw toUpstreamError(options.signal.aborted ? (options.signal.reason as unknown) : error, {
@@ -182,6 +165,18 @@ export class OrchestratorClient implements OrchestratorPort {
   async close(): Promise<void> {
     await this.#pool.close();
   }
+}
+
+/** A whole answer: its status, its body as text and as JSON, and its `Retry-After`. */
+async function readAnswer(response: Dispatcher.ResponseData): Promise<UpstreamResponse> {
+  const text = await response.body.text();
+  const retryAfter = response.headers['retry-after'];
+  return {
+    statusCode: response.statusCode,
+    text,
+    json: parseJsonBody(text, response.headers['content-type']),
+    retryAfter: typeof retryAfter === 'string' ? retryAfter : undefined,
+  };
 }
 
 function parseJsonBody(text: string, contentType: string | string[] | undefined): unknown {

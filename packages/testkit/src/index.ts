@@ -2,7 +2,7 @@ export { requireDockerEngine, type DockerEngineInfo } from './docker-engine.js';
 export { countContainersByLabel, removeContainersByLabel, removeNetworksByLabel } from './docker-cleanup.js';
 export { freePort } from './free-port.js';
 export { uniqueId } from './unique-id.js';
-export { waitFor, type WaitForOptions } from './wait-for.js';
+export { waitFor, within, type WaitForOptions } from './wait-for.js';
 export { DIND_IMAGE, ensureLocalImages, NODE_BASE_IMAGE, STAND_IN_RUNNER_IMAGE } from './local-images.js';
 export { findRepoRoot } from './repo-root.js';
 export {

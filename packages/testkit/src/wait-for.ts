@@ -36,3 +36,16 @@ export async function waitFor<T>(fn: () => T | Promise<T>, options: WaitForOptio
     lastError === undefined ? undefined : { cause: lastError },
   );
 }
+
+/** `promise`, or an error saying what did not finish within `ms`. */
+export async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not complete within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
