@@ -18,6 +18,12 @@ import { chaosBenchFailed, chaosSettings, formatChaosBench, runChaosBench } from
 import { formatWarmBench, runWarmBench, warmBenchFailed, warmSettings } from './warm.mjs';
 import { formatScaleSetBench, runScaleSetBench, scaleSetBenchFailed, scaleSetSettings } from './scaleset.mjs';
 import { formatSwarmBench, runSwarmBench, swarmBenchFailed, swarmSettings } from './swarm.mjs';
+import {
+  dashboardBenchFailed,
+  dashboardSettings,
+  formatDashboardBench,
+  runDashboardBench,
+} from './dashboard.mjs';
 
 const SUITES = {
   discovery: {
@@ -59,6 +65,11 @@ const SUITES = {
     run: () => runSwarmBench(swarmSettings()),
     format: formatSwarmBench,
     failed: swarmBenchFailed,
+  },
+  dashboard: {
+    run: () => runDashboardBench(dashboardSettings()),
+    format: formatDashboardBench,
+    failed: dashboardBenchFailed,
   },
 };
 
