@@ -111,6 +111,11 @@ describe('GitHub webhooks on the gateway', () => {
           labels: ['self-hosted', 'gpu'],
           runnerName: null,
           createdAt: '2026-01-01T10:00:00Z',
+          // For people (the dashboard): names and the job's page pass on; a conclusion only once there is one.
+          name: 'build',
+          workflowName: 'CI',
+          htmlUrl: 'https://github.com/octo-org/octo-repo/actions/runs/77/job/7',
+          conclusion: null,
         },
         repository: 'octo-org/octo-repo',
         repositoryPrivate: true,

@@ -208,6 +208,8 @@ describe('discovery against the simulator', () => {
         runnerId: null,
         runnerName: null,
         createdAt: expect.any(String),
+        workflowName: 'CI',
+        htmlUrl: expect.stringMatching(new RegExp(`/actions/runs/${runId}/job/${jobId}$`)),
       },
     ]);
     sim.control.resetCounts();
