@@ -237,6 +237,7 @@ export async function startWebhookStack(root, kit, sim, options) {
     repo,
     orchestratorId,
     orchestratorEnv = {},
+    gatewayEnv = {},
     logLevel = 'INFO',
   } = options;
   const [orchestratorPort, gatewayPort] = [await freePort(), await freePort()];
@@ -264,6 +265,7 @@ export async function startWebhookStack(root, kit, sim, options) {
     GATEWAY_API_KEYS: API_KEY,
     LOG_LEVEL: logLevel,
     LOG_FORMAT: 'json',
+    ...gatewayEnv,
   });
   const stop = async () => {
     await stopProcess(gateway);

@@ -26,6 +26,7 @@ import { recordScaleSetJob } from './activity/scale-set-jobs.js';
 import { summarizePools } from './pools/pool-summary.js';
 import type { ScaleSetDemand } from './signals/scale-set-demand.js';
 import { OrchestratorMetrics } from './metrics/orchestrator-metrics.js';
+import { nudging } from './metrics/runner-observer.js';
 import { startupWarnings } from './startup-warnings.js';
 import { removeFinishedRunners, singleFlight } from './control/finished-runners.js';
 
@@ -102,7 +103,8 @@ export async function createOrchestrator(
     ...(deps.scaleSetConflictRetryMs === undefined ? {} : { conflictRetryMs: deps.scaleSetConflictRetryMs }),
   });
   const fleet = composeFleet({
-    observer: metrics,
+    // The dashboard's feed looks again when a runner starts or goes, so watchers see it at once.
+    observer: nudging(metrics, () => nudgeFeed()),
     runtime,
     github,
     removals,
@@ -123,6 +125,7 @@ export async function createOrchestrator(
     },
   });
   const { runners } = fleet;
+  let nudgeFeed = (): void => undefined;
   // The one capacity gate and book of runners in flight: the reconciler's creations and the API's go through it.
   const gate = new RunnerGate(
     { maxRunners: config.MAX_RUNNERS, poolMax: new Map(config.pools.map((pool) => [pool.name, pool.max])) },
@@ -146,6 +149,7 @@ export async function createOrchestrator(
     github,
     logger: logger.child({ component: 'dashboard' }),
   });
+  nudgeFeed = () => activity.feed.nudge();
   auto = config.AUTO_CREATE_RUNNERS
     ? createAutoMode({
         config,

@@ -33,6 +33,9 @@ export interface FeedOptions {
   heartbeatMs?: number;
 }
 
+/** How long a nudge waits, so that the changes of one moment (a burst of runners) make one look. */
+const NUDGE_DELAY_MS = 50;
+
 /** What was last sent: what later changes are measured against, and what a later watcher's snapshot is. */
 interface Sent {
   runners: Map<string, { json: string; runner: Runner }>;
@@ -60,6 +63,9 @@ export class DashboardFeed {
   readonly #slowTickMs: number;
   #timer: NodeJS.Timeout | null = null;
   #ticking = false;
+  /** A look asked for (a runner started or removed) while one ran: one more follows it. */
+  #again = false;
+  #nudge: NodeJS.Timeout | null = null;
   #lastSlowTick = 0;
   #sent: Sent | null = null;
   #lastHealth: Health | null = null;
@@ -130,8 +136,23 @@ export class DashboardFeed {
 
   #stop(): void {
     if (this.#timer !== null) clearInterval(this.#timer);
-    this.#timer = null;
+    if (this.#nudge !== null) clearTimeout(this.#nudge);
+    this.#timer = this.#nudge = null;
     this.#sent = null;
+  }
+
+  /**
+   * Looks again soon (a runner was started or removed): watchers see it within a few tens of milliseconds rather
+   * than at the next second's look. Nudges that come together make one look; nothing happens while nobody watches.
+   */
+  nudge(): void {
+    if (this.#timer === null || this.#nudge !== null) return;
+    this.#nudge = setTimeout(() => {
+      this.#nudge = null;
+      if (this.#ticking) this.#again = true;
+      else void this.#tick();
+    }, NUDGE_DELAY_MS);
+    this.#nudge.unref();
   }
 
   /** Everything at once. The runners as last known when the engine does not answer: health then says why. */
@@ -203,6 +224,10 @@ export class DashboardFeed {
       this.#log.debug({ err: error }, 'the dashboard feed could not read health; the next look retries');
     } finally {
       this.#ticking = false;
+    }
+    if (this.#again) {
+      this.#again = false;
+      void this.#tick();
     }
   }
 

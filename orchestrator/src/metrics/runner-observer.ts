@@ -25,3 +25,18 @@ export const NO_RUNNER_OBSERVER: RunnerObserver = {
   runnerStartFailed: () => undefined,
   runnerRemoved: () => undefined,
 };
+
+/** `observer`, and `onChange` after each runner started or removed (the dashboard's feed looks again). */
+export function nudging(observer: RunnerObserver, onChange: () => void): RunnerObserver {
+  return {
+    runnerStarted: (reason, jobQueuedAt, pool) => {
+      observer.runnerStarted(reason, jobQueuedAt, pool);
+      onChange();
+    },
+    runnerStartFailed: () => observer.runnerStartFailed(),
+    runnerRemoved: (reason) => {
+      observer.runnerRemoved(reason);
+      onChange();
+    },
+  };
+}
