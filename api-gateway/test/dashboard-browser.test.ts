@@ -191,7 +191,7 @@ describe('the dashboard in a real browser (built services, simulator, Docker)', 
     }
   }, 90_000);
 
-  it('looks right in both themes (screenshots) and loads nothing from anywhere but the gateway', async () => {
+  it('looks right in both themes (screenshots) and on a phone, and loads nothing from anywhere but the gateway', async () => {
     const out =
       process.env.UPDATE_SCREENSHOTS === '1'
         ? join(root, 'docs/images')
@@ -221,6 +221,19 @@ describe('the dashboard in a real browser (built services, simulator, Docker)', 
       } finally {
         await context.close();
       }
+    }
+    // A phone: the page fits its width (tables scroll inside their own boxes).
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    try {
+      const page = await phone.newPage();
+      page.on('request', (request) => requested.push(request.url()));
+      await page.goto(`${origin}/ui`);
+      await signIn(page, API_KEY);
+      await page.getByRole('table', { name: 'Runners' }).waitFor({ timeout: 15_000 });
+      const overflow = await page.evaluate('document.documentElement.scrollWidth - window.innerWidth');
+      expect(overflow).toBeLessThanOrEqual(0);
+    } finally {
+      await phone.close();
     }
     expect(requested.length).toBeGreaterThan(10);
     expect(requested.filter((url) => !url.startsWith(`${origin}/`) && !url.startsWith('data:'))).toEqual([]);
