@@ -2,7 +2,7 @@ import { analyzeWorkflow, usesSelfHostedRunners } from '@gha-ephemeral/github';
 import type { Logger } from '@gha-ephemeral/logging';
 import { DemandBook } from './signals/demand-book.js';
 import type { DiscoverySource } from './signals/discovery-source.js';
-import { JobPoller } from './signals/job-poller.js';
+import { JobPoller, type JobPollerOptions } from './signals/job-poller.js';
 import { toPlanPool } from './pools/pool.js';
 import { Reconciler } from './control/reconciler.js';
 import type { RunnerGate } from './control/runner-gate.js';
@@ -29,6 +29,8 @@ export function createAutoMode(options: {
   activity?: PassActivity;
   /** Told of each scale-set job message (the dashboard's recent jobs). */
   scaleSetJobs?: (pool: string, job: JobMessage) => void;
+  /** Told of every job of the runs a poll looked at (the dashboard's recent jobs). */
+  polledJobs?: JobPollerOptions['onJobs'];
 }): AutoMode {
   const { config, github, runners, logger } = options;
   const poller = new JobPoller({
@@ -39,6 +41,7 @@ export function createAutoMode(options: {
     refreshIntervalMs: config.DISCOVERY_REFRESH_INTERVAL * 1000,
     visibility: options.visibility,
     logger: logger.child({ component: 'poller' }),
+    ...(options.polledJobs ? { onJobs: options.polledJobs } : {}),
   });
   const book = new DemandBook();
   const reconciler = new Reconciler({

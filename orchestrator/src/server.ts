@@ -160,6 +160,7 @@ export async function createOrchestrator(
         scaleSets,
         activity: activity.pass,
         scaleSetJobs: (pool, job) => recordScaleSetJob(activity.jobs, pool, job),
+        polledJobs: (repository, jobs) => activity.jobs.polled(repository, jobs),
         logger: logger.child({ component: 'auto' }),
         nextPollDelayMs: (base) => github.suggestedPollDelayMs(base),
       })

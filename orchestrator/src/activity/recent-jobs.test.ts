@@ -266,4 +266,36 @@ describe('RecentJobs', () => {
     expect(jobs.get(1)?.phase).toBe('taken');
     expect(jobs.latency.summary().overall.toTaken.count).toBe(0);
   });
+
+  it("learns from a poll when jobs were taken and how they ended, and that a vanished run's taken job ended", () => {
+    const { jobs, time } = watched();
+    for (const id of [1, 2, 3]) jobs.queued(sighting(id));
+    time.advance(60_000);
+    const startedAt = new Date(T0 + 2_000).toISOString();
+    jobs.polled('octo/app', [
+      { id: 1, status: 'in_progress', runnerName: 'warm-1', startedAt },
+      {
+        id: 2,
+        status: 'completed',
+        runnerName: 'r-2',
+        startedAt,
+        conclusion: 'failure',
+        completedAt: startedAt,
+      },
+      { id: 3, status: 'queued' },
+    ]);
+    expect(jobs.get(1)).toMatchObject({ phase: 'taken', runner: 'warm-1', takenAt: startedAt });
+    expect(jobs.get(2)).toMatchObject({ phase: 'completed', conclusion: 'failure' });
+    expect(jobs.get(3)?.phase).toBe('queued');
+    // GitHub's own times, not the poll's: taken 2 s after queued.
+    expect(jobs.latency.summary().overall.toTaken).toMatchObject({ count: 2, p50Ms: 2_000 });
+    // The next poll no longer lists job 1's run (it ended): job 1 has ended, how is unknown.
+    jobs.polled('octo/app', [{ id: 3, status: 'queued' }]);
+    expect(jobs.get(1)).toMatchObject({ phase: 'completed', conclusion: null });
+    // Another repository's poll says nothing of this one's jobs.
+    jobs.queued(sighting(4));
+    jobs.taken(4, 'r-4');
+    jobs.polled('octo/other', []);
+    expect(jobs.get(4)?.phase).toBe('taken');
+  });
 });

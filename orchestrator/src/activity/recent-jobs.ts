@@ -23,6 +23,16 @@ export interface RunnerSighting {
   jobId: number | null;
 }
 
+/** A job as a poll lists it: its status, and who took it, when, and how it ended, once it has. */
+export interface PolledJob {
+  id: number;
+  status: string;
+  runnerName?: string | null;
+  conclusion?: string | null;
+  startedAt?: string | null;
+  completedAt?: string | null;
+}
+
 /** What holds up every queued job at once, read when a job is shown. */
 export interface FleetConditions {
   engineReachable(): boolean;
@@ -185,6 +195,24 @@ export class RecentJobs {
       if (job.phase !== 'taken' || job.runnerStartedAt === null || job.runner === null) continue;
       const state = live.get(job.runner);
       if (state === undefined || state === 'exited') this.completed(job.id, null);
+    }
+  }
+
+  /**
+   * What a poll saw of one repository's queued and running runs: each job's own steps, as GitHub dates them. A job
+   * of that repository taken earlier and no longer among them belongs to a run that has ended: it has ended too.
+   */
+  polled(repository: string, seen: readonly PolledJob[]): void {
+    const byId = new Map(seen.map((job) => [job.id, job]));
+    const at = (iso: string | null | undefined) => (iso ? Date.parse(iso) || undefined : undefined);
+    for (const job of seen) {
+      if (job.status === 'queued') continue;
+      this.taken(job.id, job.runnerName ?? null, at(job.startedAt));
+      if (job.status === 'completed') this.completed(job.id, job.conclusion ?? null, at(job.completedAt));
+    }
+    for (const [id, entry] of [...this.#jobs.entries()]) {
+      const { job } = entry;
+      if (job.repository === repository && job.phase === 'taken' && !byId.has(id)) this.completed(id, null);
     }
   }
 

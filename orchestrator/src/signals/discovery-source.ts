@@ -38,6 +38,11 @@ export interface DiscoveredJob {
   name?: string | null;
   workflowName?: string | null;
   htmlUrl?: string | null;
+  /** Who took it, when, and how it ended, once it has (the dashboard's recent jobs). */
+  runnerName?: string | null;
+  conclusion?: string | null;
+  startedAt?: string | null;
+  completedAt?: string | null;
 }
 
 /** Options of the listing calls, with an optional progress report per page. */

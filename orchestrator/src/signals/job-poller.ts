@@ -3,7 +3,7 @@ import type { GitHubScope } from '@gha-ephemeral/github';
 import type { Logger } from '@gha-ephemeral/logging';
 import { BoundedMap, KeyedBackoff } from '@gha-ephemeral/primitives';
 import { scopeKey, type QueuedJob, type ScopeDemand } from './demand.js';
-import type { DiscoveredRepository, DiscoverySource } from './discovery-source.js';
+import type { DiscoveredJob, DiscoveredRepository, DiscoverySource } from './discovery-source.js';
 import type { RepositoryVisibility } from '../fleet/repository-visibility.js';
 
 export interface JobPollerOptions {
@@ -20,6 +20,11 @@ export interface JobPollerOptions {
   visibility: Pick<RepositoryVisibility, 'allows'>;
   logger: Logger;
   now?: () => number;
+  /**
+   * Told, per repository polled, of every job of its queued and running runs, whatever their status: the dashboard
+   * learns from it when jobs were taken and how they ended, at no extra request.
+   */
+  onJobs?: (repository: string, jobs: readonly DiscoveredJob[]) => void;
 }
 
 interface WatchedRepository {
@@ -181,11 +186,14 @@ export class JobPoller {
       ...(await source.listQueuedRuns(repo.fullName, { signal })),
       ...(await source.listRunsByStatus(repo.fullName, 'in_progress', { signal })),
     ];
+    const seen: DiscoveredJob[] = [];
     for (const run of runs) {
       // Every answer says the repository's visibility now: one made public since discovery gets nothing more.
       const visibility = run.repositoryPrivate ?? repo.private;
       if (!this.#options.visibility.allows(repo.fullName, visibility, 'discovery')) return [];
-      for (const job of await source.listRunJobs(repo.fullName, run.id, { signal })) {
+      const runJobs = await source.listRunJobs(repo.fullName, run.id, { signal });
+      seen.push(...runJobs);
+      for (const job of runJobs) {
         if (job.status !== 'queued') continue;
         jobs.push({
           id: job.id,
@@ -199,6 +207,7 @@ export class JobPoller {
         });
       }
     }
+    this.#options.onJobs?.(repo.fullName, seen);
     return jobs;
   }
 

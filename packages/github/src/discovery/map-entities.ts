@@ -118,6 +118,8 @@ export function toWorkflowJob(value: unknown, runIdFallback: number): GitHubWork
     runnerId: id(raw['runner_id']) || null,
     runnerName: text(raw['runner_name']) || null,
     createdAt: text(raw['created_at']) ?? text(raw['started_at']),
+    ...(raw['status'] === 'queued' ? {} : { startedAt: text(raw['started_at']) }),
+    ...(raw['status'] === 'completed' ? { completedAt: text(raw['completed_at']) } : {}),
   };
 }
 

@@ -73,6 +73,9 @@ export interface GitHubWorkflowJob {
   /** The workflow's name and the job's page, when GitHub says (for people). */
   workflowName?: string | null;
   htmlUrl?: string | null;
+  /** When a runner took it and when it ended (ISO 8601), once it has. */
+  startedAt?: string | null;
+  completedAt?: string | null;
   status: GitHubRunStatus;
   conclusion: string | null;
   /** The job's `runs-on` labels after expression evaluation, as GitHub matches them (case-insensitively). */
