@@ -11,6 +11,9 @@ import type { RunnerGate } from './runner-gate.js';
 import type { ScaleSetPlan } from '../signals/scale-set-demand.js';
 import { planRunners, type Plan, type PlanAction, type PlanLimits, type PlanPool } from './plan.js';
 import { RunnerObservation, UNREPORTED_GRACE_MS } from './runner-observation.js';
+import { desiredByPool } from './desired-runners.js';
+import { PassScheduler } from './pass-scheduler.js';
+import { PassListing, type Listing } from './pass-listing.js';
 
 type CreateAction = Extract<PlanAction, { kind: 'create' }>;
 
@@ -65,7 +68,7 @@ export interface PassOptions {
   removalsOnly?: boolean;
   /** Only create: for passes nudged by a webhook, whose demand may be partial, where a removal could be wrong. */
   createsOnly?: boolean;
-  /** List the runners afresh, even for a creations-only pass (see `Reconciler.#listing`). */
+  /** List the runners afresh, even for a creations-only pass (see `PassListing.list`). */
   freshListing?: boolean;
   /** Called once the pass has planned (its creations are noted as under way), before it applies anything. */
   onPlanned?: () => void;
@@ -82,79 +85,36 @@ export interface PassResult {
   listingReused: boolean;
 }
 
-/** How recent a listing a creations-only pass plans on instead of listing again (see `Reconciler.#listing`). */
-const LISTING_REUSE_MS = 2_000;
-
-/** The runners listed, and when the listing began. */
-interface Listing {
-  atMs: number;
-  runners: readonly ObservedRunner[];
-}
-
-/** Per pool: its live runners, less those the plan removes, plus those it starts. */
-function desiredByPool(
-  plan: Plan,
-  runners: readonly ObservedRunner[],
-  pools: readonly PlanPool[],
-): Map<string, number> {
-  const removed = new Set(plan.actions.flatMap((a) => (a.kind === 'remove' ? [a.runnerId] : [])));
-  const desired = new Map(pools.map((pool) => [pool.name, 0]));
-  for (const runner of runners) {
-    if (runner.state !== 'exited' && !removed.has(runner.id) && desired.has(runner.pool)) {
-      desired.set(runner.pool, (desired.get(runner.pool) ?? 0) + 1);
-    }
-  }
-  for (const action of plan.actions) {
-    if (action.kind === 'create') desired.set(action.pool, (desired.get(action.pool) ?? 0) + 1);
-  }
-  return desired;
-}
-
 /**
  * Level-triggered reconciliation: observe (Docker's containers joined with GitHub's runners), plan (a pure
- * function), apply (start and remove runners through the runner service).
- *
- * Passes of the poller (and the API's) run one at a time: one asked for while others run waits for them, then
- * works on the newest demand. Passes nudged by webhooks only create, and are pipelined: the next one plans as soon
- * as the previous one has planned, while its runners still start, so a burst of deliveries that arrives over a few
- * seconds starts its runners side by side instead of in batches one after the other. Every pass counts the runners
- * still being started (by job) as starting runners, so two passes never start two runners for one job, nor more
- * than `MAX_RUNNERS`.
+ * function), apply (start and remove runners through the runner service). When passes run is the
+ * {@link PassScheduler}'s: the poller's (and the API's) one at a time, webhook-nudged ones pipelined. Every pass
+ * counts the runners still being started (by job) as starting runners, so two passes never start two runners for
+ * one job, nor more than `MAX_RUNNERS`.
  */
 export class Reconciler {
   readonly #deps: ReconcilerDeps;
   readonly #now: () => number;
-  /** Every pass not yet finished (settled copies): a full pass waits for all of them. */
-  readonly #passes = new Set<Promise<unknown>>();
-  /** The newest full pass: nudged passes wait for it. */
-  #lastFull: Promise<unknown> = Promise.resolve();
-  /** The planning (listing and plan) of the newest nudged pass: the next nudged pass starts after it. */
-  #lastNudgePlanned: Promise<unknown> = Promise.resolve();
-  /** The nudged pass that has not started yet, which later nudges join. */
-  #waitingNudge: Promise<PassResult> | null = null;
+  /** When passes run: full ones one at a time, nudged ones pipelined, and the timed re-check. */
+  readonly #scheduler: PassScheduler;
   /** Runners being started, or started a moment ago, by whichever path. */
   readonly #creations: RunnerGate;
-  /** The pass due when runners counted while their reports are awaited stop counting (see `#recheckLater`). */
-  #recheck: NodeJS.Timeout | null = null;
-  #recheckAt = 0;
-  #stopped = false;
+  /** The runners as listed, and the newest listing, for creations-only passes that follow it closely. */
+  readonly #listing: PassListing;
   readonly #observation: RunnerObservation;
   /** Applies a plan's removals and creations. */
   readonly #actions: PlanActions;
-  /** The newest listing of the runners, for creations-only passes that follow it closely. */
-  #lastListing: Listing | null = null;
   /** What the last pass planned each pool to have (for the metrics). */
   #desired = new Map<string, number>();
   /** Scopes whose creations failed, waiting before they are tried again. */
   readonly backoff: CreationBackoff;
-  /** The waiting nudged pass must list afresh (it follows one that planned on an older listing). */
-  #waitingNudgeFresh = false;
 
   constructor(deps: ReconcilerDeps) {
     this.#deps = deps;
     this.#now = deps.now ?? Date.now;
     this.backoff = new CreationBackoff(this.#now);
     this.#creations = deps.gate;
+    this.#listing = new PassListing(deps.runners, this.#now);
     this.#observation = new RunnerObservation(this.#now);
     this.#actions = new PlanActions({
       runners: deps.runners,
@@ -163,16 +123,7 @@ export class Reconciler {
       backoff: this.backoff,
       ...(deps.activity ? { activity: deps.activity } : {}),
     });
-  }
-
-  #track<T>(pass: Promise<T>): Promise<T> {
-    const settled = pass.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.#passes.add(settled);
-    void settled.then(() => this.#passes.delete(settled));
-    return pass;
+    this.#scheduler = new PassScheduler((readDemand, options) => this.#pass(readDemand, options), this.#now);
   }
 
   /**
@@ -184,11 +135,7 @@ export class Reconciler {
     demand: readonly ScopeDemand[] | (() => readonly ScopeDemand[]),
     options: PassOptions = {},
   ): Promise<PassResult> {
-    const pass = Promise.all([...this.#passes]).then(() =>
-      this.#pass(typeof demand === 'function' ? demand : () => demand, options),
-    );
-    this.#lastFull = pass.catch(() => undefined);
-    return this.#track(pass);
+    return this.#scheduler.full(typeof demand === 'function' ? demand : () => demand, options);
   }
 
   /**
@@ -197,65 +144,7 @@ export class Reconciler {
    * deliveries makes a few passes, not fifty.
    */
   nudge(demand: () => readonly ScopeDemand[], signal?: AbortSignal, fresh = false): Promise<PassResult> {
-    if (this.#waitingNudge !== null) {
-      this.#waitingNudgeFresh ||= fresh;
-      return this.#waitingNudge;
-    }
-    this.#waitingNudgeFresh = fresh;
-    let planned = (): void => {};
-    const planning = new Promise<void>((resolve) => (planned = resolve));
-    const previous = Promise.all([this.#lastFull, this.#lastNudgePlanned]);
-    this.#lastNudgePlanned = planning;
-    const pass = previous.then(async () => {
-      this.#waitingNudge = null;
-      const freshListing = this.#waitingNudgeFresh;
-      const options = { signal, createsOnly: true, freshListing, onPlanned: planned };
-      const result = await this.#pass(demand, options);
-      // Planned on an older listing: one more pass, on a fresh one, makes up for what that one missed.
-      if (result.listingReused && !signal?.aborted) {
-        void this.nudge(demand, signal, true).catch(() => undefined);
-      }
-      return result;
-    });
-    void pass.then(planned, planned);
-    this.#waitingNudge = pass;
-    return this.#track(pass);
-  }
-
-  /**
-   * The runners as Docker and GitHub list them. A creations-only pass plans on a listing begun less than
-   * {@link LISTING_REUSE_MS} ago, if there is one (the runners started since count as starting): while Docker
-   * starts many containers, a listing waits seconds for the engine, and the last jobs of a burst would wait for it.
-   * What it misses (a runner that took a job, or ended, meanwhile) the next pass corrects: it lists afresh, and
-   * one is asked for when the pass that planned on an older listing has planned.
-   */
-  async #listing(mayReuse: boolean, signal?: AbortSignal): Promise<Listing & { reused: boolean }> {
-    const now = this.#now();
-    const last = this.#lastListing;
-    if (mayReuse && last !== null && now - last.atMs < LISTING_REUSE_MS) return { ...last, reused: true };
-    const listing = { atMs: now, runners: await this.#deps.runners.observe(signal) };
-    if (this.#lastListing === null || this.#lastListing.atMs < listing.atMs) this.#lastListing = listing;
-    return { ...listing, reused: false };
-  }
-
-  /**
-   * Runners counted against queued jobs while their reports are awaited stop counting after
-   * {@link UNREPORTED_GRACE_MS}: one that never took a job (it failed at start) then leaves its job waiting for a
-   * runner. A pass then looks again, so that job does not wait for the next poll.
-   */
-  #recheckLater(readDemand: () => readonly ScopeDemand[], afterMs = UNREPORTED_GRACE_MS + 1000): void {
-    if (this.#stopped) return;
-    const at = this.#now() + afterMs;
-    // One timer, at the earliest time asked for: a later request is covered by the pass it brings.
-    if (this.#recheck !== null && this.#recheckAt <= at) return;
-    if (this.#recheck !== null) clearTimeout(this.#recheck);
-    this.#recheckAt = at;
-    this.#recheck = setTimeout(() => {
-      this.#recheck = null;
-      if (this.#stopped) return;
-      void this.nudge(readDemand, undefined, true).catch(() => undefined);
-    }, afterMs);
-    this.#recheck.unref();
+    return this.#scheduler.nudge(demand, signal, fresh);
   }
 
   /** The runners each pool should have after the last pass: those kept, plus those being started. */
@@ -265,22 +154,21 @@ export class Reconciler {
 
   /** Stops the timed re-check (the loops are stopping); passes asked for later still run. */
   stop(): void {
-    this.#stopped = true;
-    if (this.#recheck !== null) clearTimeout(this.#recheck);
-    this.#recheck = null;
+    this.#scheduler.stop();
   }
 
   async #pass(readDemand: () => readonly ScopeDemand[], options: PassOptions): Promise<PassResult> {
     const { signal } = options;
-    const log = this.#deps.logger;
     const mayReuse = options.createsOnly === true && options.freshListing !== true;
-    const listing = await this.#listing(mayReuse, signal);
-    const { runners } = listing;
+    const listing = await this.#listing.list(mayReuse, signal);
     // Read after the listing (which can take seconds while Docker is busy): a job that was taken meanwhile, and
     // whose runner may be gone already, must not look queued.
     const demand = readDemand();
     const { plan, observed, takenUnreported } = this.#plan(listing, demand, options);
-    if (takenUnreported.size > 0) this.#recheckLater(readDemand);
+    // Runners counted against queued jobs while their reports are awaited stop counting after
+    // UNREPORTED_GRACE_MS: one that never took a job (it failed at start) then leaves its job waiting for a
+    // runner. A pass then looks again, so that job does not wait for the next poll.
+    if (takenUnreported.size > 0) this.#scheduler.recheckIn(readDemand, UNREPORTED_GRACE_MS + 1000);
     this.#desired = desiredByPool(plan, observed, this.#deps.pools);
     const result: PassResult = {
       plan,
@@ -290,41 +178,26 @@ export class Reconciler {
       failures: 0,
       listingReused: listing.reused,
     };
-    // Those in a scope that waits after failures are left out: their jobs stay queued until the wait ends.
-    const planned = options.removalsOnly
-      ? []
-      : plan.actions.filter((action): action is CreateAction => action.kind === 'create');
-    const creations = planned.filter((action) => !this.backoff.waiting(backoffKey(action)));
-    reportPlanned(this.#deps.activity, demand, plan, this.backoff, observed);
-    const keys = this.#creations.begin(creations);
-    const started = creations.map((action, index) => ({ action, key: keys[index]! }));
+    const { planned, started } = this.#beginCreations(plan, demand, observed, options);
     options.onPlanned?.();
-    if (plan.deferredJobs > 0) {
-      log.warn(
-        {
-          category: 'WARNING',
-          deferredJobs: plan.deferredJobs,
-          maxRunners: this.#deps.gate.limits.maxRunners,
-        },
-        'MAX_RUNNERS reached: some queued jobs wait for a free runner slot',
-      );
-    }
+    this.#warnDeferred(plan);
     // Removals first: they free the capacity the creations were planned with.
     const stopped = !options.createsOnly && (await this.#actions.applyRemovals(plan, result, signal));
     if (stopped) for (const { key } of started) this.#creations.end(key, null);
     else await this.#actions.applyCreations(started, demand, result, signal);
     this.#retryWhenWaitsEnd(planned, readDemand);
-    if (options.purgeOrphans) result.orphansRemoved = await this.#purgeOrphans(demand, runners, signal);
+    if (options.purgeOrphans)
+      result.orphansRemoved = await this.#purgeOrphans(demand, listing.runners, signal);
     if (result.created + result.removed + result.orphansRemoved > 0) {
       const { created, removed, orphansRemoved } = result;
-      log.info({ category: 'SUCCESS', created, removed, orphansRemoved }, 'reconciled runners');
+      this.#deps.logger.info({ category: 'SUCCESS', created, removed, orphansRemoved }, 'reconciled runners');
     }
     return result;
   }
 
   /** Observes (the listing, the runners in flight, what webhooks said) and plans; logs what it planned. */
   #plan(
-    listing: Listing & { reused: boolean },
+    listing: Listing,
     demand: readonly ScopeDemand[],
     options: PassOptions,
   ): { plan: Plan; observed: ObservedRunner[]; takenUnreported: Map<string, number> } {
@@ -356,6 +229,39 @@ export class Reconciler {
     return { plan, observed, takenUnreported };
   }
 
+  /**
+   * Notes the plan's creations in the gate's book before anything is awaited, and tells the activity what the
+   * plan made of the queued jobs. `planned` are all the plan's creations, `started` those that go ahead.
+   */
+  #beginCreations(
+    plan: Plan,
+    demand: readonly ScopeDemand[],
+    observed: readonly ObservedRunner[],
+    options: PassOptions,
+  ): { planned: CreateAction[]; started: { action: CreateAction; key: string }[] } {
+    // Those in a scope that waits after failures are left out: their jobs stay queued until the wait ends.
+    const planned = options.removalsOnly
+      ? []
+      : plan.actions.filter((action): action is CreateAction => action.kind === 'create');
+    const creations = planned.filter((action) => !this.backoff.waiting(backoffKey(action)));
+    reportPlanned(this.#deps.activity, demand, plan, this.backoff, observed);
+    const keys = this.#creations.begin(creations);
+    return { planned, started: creations.map((action, index) => ({ action, key: keys[index]! })) };
+  }
+
+  /** Says, once a pass, that jobs wait because `MAX_RUNNERS` (or a pool's `max`) is reached. */
+  #warnDeferred(plan: Plan): void {
+    if (plan.deferredJobs === 0) return;
+    this.#deps.logger.warn(
+      {
+        category: 'WARNING',
+        deferredJobs: plan.deferredJobs,
+        maxRunners: this.#deps.gate.limits.maxRunners,
+      },
+      'MAX_RUNNERS reached: some queued jobs wait for a free runner slot',
+    );
+  }
+
   /** Deletes this orchestrator's registrations without containers, in the scopes of the demand and the runners. */
   #purgeOrphans(
     demand: readonly ScopeDemand[],
@@ -376,6 +282,6 @@ export class Reconciler {
   #retryWhenWaitsEnd(planned: readonly CreateAction[], readDemand: () => readonly ScopeDemand[]): void {
     const waits = planned.flatMap((action) => this.backoff.retryAt(backoffKey(action)) ?? []);
     if (waits.length === 0) return;
-    this.#recheckLater(readDemand, Math.max(0, Math.min(...waits) - this.#now()) + 100);
+    this.#scheduler.recheckIn(readDemand, Math.max(0, Math.min(...waits) - this.#now()) + 100);
   }
 }

@@ -20,18 +20,19 @@ export {
   removeTrustingRunnerImages,
   TRUSTING_IMAGE_LABEL,
 } from './trusting-image.js';
+export { ensureSwarmManager, type SwarmManager } from './swarm-manager.js';
 export {
-  ensureSwarmManager,
-  removeSwarmNodes,
-  startSwarmNodes,
   SWARM_NODE_CAPABILITIES,
   swarmNodeDockerdArgs,
-  SWARM_NODE_LABEL,
+  type SwarmNodeStorageDriver,
+} from './swarm-node-engine.js';
+export { SWARM_NODE_LABEL } from './swarm-node-names.js';
+export {
+  removeSwarmNodes,
+  startSwarmNodes,
   type RemovedSwarmNodes,
   type StartSwarmNodesOptions,
-  type SwarmManager,
   type SwarmNode,
-  type SwarmNodeStorageDriver,
   type SwarmNodeTimings,
 } from './swarm-nodes.js';
 export { ensureSwarm, removeSwarmObjectsByLabel, type SwarmInfo } from './swarm.js';

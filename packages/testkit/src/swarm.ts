@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import Dockerode from 'dockerode';
 import { removeContainersByLabel } from './docker-cleanup.js';
-import { ensureSwarmManager } from './swarm-nodes.js';
+import { ensureSwarmManager } from './swarm-manager.js';
 
 /** What {@link ensureSwarm} found or made. */
 export interface SwarmInfo {
