@@ -182,6 +182,16 @@ reported=$(json "$work/body" 'j.dependencies.orchestrator.version')
 [ "$reported" = "$version" ] || fail "the orchestrator reports version $reported, expected $version"
 pass "/health reports the built version $version (gateway and orchestrator)"
 
+# The dashboard was built into the gateway's image: its page, its hashed script (cached for good), and its live stream.
+[ "$(http GET "$gateway/ui")" = 200 ] || fail "the gateway's image serves no dashboard at /ui: $(cat "$work/body")"
+asset=$(grep -o '/ui/assets/app-[A-Za-z0-9]*\.js' "$work/body" | head -n 1)
+[ -n "$asset" ] || fail "the dashboard page names no script"
+caching=$(curl -s -o /dev/null -D - --max-time 10 "$gateway$asset" | tr -d '\r' | grep -i '^cache-control:' || true)
+case "$caching" in *immutable*) ;; *) fail "the dashboard's script is not served as immutable ($caching)" ;; esac
+first=$(curl -s -N --max-time 5 -H "Authorization: Bearer $api_key" "$gateway/api/v1/events" | head -n 3 || true)
+case "$first" in *'event: snapshot'*) ;; *) fail "the event stream did not start with a snapshot: $first" ;; esac
+pass "the dashboard at /ui (page, immutable assets) and its event stream, from the built images"
+
 orchestrator_container=$(compose ps -q orchestrator)
 bindings=$(docker inspect -f '{{ json .NetworkSettings.Ports }}' "$orchestrator_container")
 case "$bindings" in *HostPort*) fail "the orchestrator has a published port: $bindings" ;; esac

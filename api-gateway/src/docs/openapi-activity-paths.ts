@@ -18,7 +18,7 @@ Event types (plain words, not error codes): ${DASHBOARD_EVENT_TYPES.join(', ')}.
 - After it, each event replaces what it names: \`runner\` (a runner appeared or changed), runner.removed (with its \`id\`), \`job\` (a recent job appeared or changed, with \`waitReason\` while it waits), \`pools\`, \`latency\`, \`health\` (with \`rateLimit\`).
 - \`bye\` is the last when the service stops (\`reason: shutdown\`). A client that reads too slowly (over 1 MiB unsent) is cut off instead, without one; reconnect and start again from the next \`snapshot\`.
 
-Changes reach the stream within about a second. Needs the API key, in the \`Authorization\` header (so not the browser's \`EventSource\`, which cannot send one: read it with \`fetch\`). At most 64 streams per gateway; one more gets 503 \`events.too_many_streams\`.
+A runner's start or removal reaches the stream within tens of milliseconds, other changes within a second. Needs the API key, in the \`Authorization\` header (so not the browser's \`EventSource\`, which cannot send one: read it with \`fetch\`). At most 64 streams per gateway; one more gets 503 \`events.too_many_streams\`, and one asked for while the service stops 503 \`service.stopping\`.
 
 \`\`\`sh
 curl -N -H "Authorization: Bearer $KEY" http://localhost:8080/api/v1/events | grep --line-buffered '^data:'

@@ -59,7 +59,7 @@ export function errorResponses(): Json {
       '`upstream.bad_response`, `upstream.unauthorized` (gateway and orchestrator disagree on `ORCHESTRATOR_API_TOKEN`), or an error of GitHub or Docker passed on by the orchestrator (`github.*`, `runtime.*`).',
     ),
     Unavailable: error(
-      '`upstream.unavailable`: the orchestrator cannot be reached; or `github.rate_limited`, `runtime.unavailable`; or `events.too_many_streams` (too many event streams are open).',
+      '`upstream.unavailable`: the orchestrator cannot be reached; or `github.rate_limited`, `runtime.unavailable`; or `events.too_many_streams` (too many event streams are open), `service.stopping` (a stream asked for while the service stops).',
     ),
     Timeout: error(
       '`upstream.timeout`: the orchestrator did not answer in time. A create may still complete: list the runners.',

@@ -55,6 +55,8 @@ export const activityRoutes: FastifyPluginAsync<ActivityRoutesOptions> = async (
   app.get('/api/v1/events', async (request: FastifyRequest, reply: FastifyReply) => {
     const tooMany = () =>
       new AppError('events.too_many_streams', 'Too many event streams are open; try later');
+    if (streams.closing)
+      throw new AppError('service.stopping', 'The gateway is stopping; reconnect in a moment');
     if (streams.full) throw tooMany();
     const abort = new AbortController();
     request.raw.once('close', () => abort.abort());
@@ -66,6 +68,8 @@ export const activityRoutes: FastifyPluginAsync<ActivityRoutesOptions> = async (
     const stream = streams.open(reply.raw, () => abort.abort());
     if (stream === null) {
       abort.abort();
+      if (streams.closing)
+        throw new AppError('service.stopping', 'The gateway is stopping; reconnect in a moment');
       throw tooMany();
     }
     reply.hijack();

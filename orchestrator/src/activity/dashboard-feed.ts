@@ -93,6 +93,11 @@ export class DashboardFeed {
     return this.#streams.size;
   }
 
+  /** True once the feed was closed: the service is stopping. */
+  get closing(): boolean {
+    return this.#streams.closing;
+  }
+
   /** True when no stream more may open. */
   get full(): boolean {
     return this.#streams.full;

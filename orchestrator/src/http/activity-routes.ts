@@ -21,6 +21,8 @@ export const activityRoutes: FastifyPluginAsync<ActivityRoutesOptions> = async (
   });
 
   app.get('/api/v1/events', async (request, reply) => {
+    if (feed.closing)
+      throw new AppError('service.stopping', 'The orchestrator is stopping; reconnect in a moment');
     if (feed.full)
       throw new AppError('events.too_many_streams', 'Too many event streams are open; try later');
     // The stream is written by hand from here on: Fastify must not answer or time it out. The headers go out with
@@ -43,7 +45,9 @@ export const activityRoutes: FastifyPluginAsync<ActivityRoutesOptions> = async (
     }
     const body = failed
       ? { code: 'runtime.unavailable', message: 'Could not read the fleet to start the stream; try again' }
-      : { code: 'events.too_many_streams', message: 'Too many event streams are open; try later' };
+      : feed.closing
+        ? { code: 'service.stopping', message: 'The orchestrator is stopping; reconnect in a moment' }
+        : { code: 'events.too_many_streams', message: 'Too many event streams are open; try later' };
     raw.writeHead(503, { 'content-type': 'application/json; charset=utf-8', 'retry-after': '5' });
     raw.end(JSON.stringify(body));
   });

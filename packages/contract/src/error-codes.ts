@@ -50,6 +50,7 @@ export const ErrorCodes = {
   'webhook.overloaded': { statusCode: 503, retryable: true },
 
   'events.too_many_streams': { statusCode: 503, retryable: true },
+  'service.stopping': { statusCode: 503, retryable: true },
   'ui.not_built': { statusCode: 503, retryable: false },
   // configuration
   'config.invalid': { statusCode: 500, retryable: false },

@@ -105,6 +105,11 @@ export class SseStreams {
     return this.#streams.size;
   }
 
+  /** True once {@link closeAll} was called: the server is stopping. */
+  get closing(): boolean {
+    return this.#closed;
+  }
+
   /** True when no stream more may open (the limit, or closing). */
   get full(): boolean {
     return this.#closed || this.#streams.size >= this.#options.maxStreams;
