@@ -24,7 +24,7 @@ const wantsSelfHosted = (labels: readonly string[]) =>
 const isoOrNull = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /** GitHub's budget as the client last saw it, for people. */
-export function rateLimitView(github: Pick<GitHubPort, 'rateLimitStatus'>): GitHubRateLimit {
+function rateLimitView(github: Pick<GitHubPort, 'rateLimitStatus'>): GitHubRateLimit {
   const status = github.rateLimitStatus();
   return {
     limit: status.limit,

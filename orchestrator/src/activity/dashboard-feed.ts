@@ -89,10 +89,6 @@ export class DashboardFeed {
     });
   }
 
-  get streams(): number {
-    return this.#streams.size;
-  }
-
   /** True once the feed was closed: the service is stopping. */
   get closing(): boolean {
     return this.#streams.closing;
